@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from core.demo import DEMO_LOGINS, DEMO_PASSWORD, seed
+
+
+class Command(BaseCommand):
+    help = "Create realistic demo data (idempotent). --runs N adds N synthetic runs."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=0, help="Add N synthetic course runs.")
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print logins.")
+
+    def handle(self, *args, runs, quiet_logins, **options):
+        if runs < 0:
+            raise CommandError("--runs must be zero or more.")
+        result = seed(extra_runs=runs)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {result['runs_created']} runs created, "
+                f"{result['runs_total']} runs in all."
+            )
+        )
+        if not quiet_logins:
+            self.stdout.write(f"\nDemo logins (password: {DEMO_PASSWORD}):")
+            for email, role in DEMO_LOGINS:
+                self.stdout.write(f"  {email:32} {role}")
+            self.stdout.write("Admin: /admin/   Catalogue: /kurs/   English: /en/\n")

@@ -1,0 +1,323 @@
+"""Course modules (pages, edited in the CMS) and course runs (operational data).
+
+A ``CoursePage`` is editorial content with revisions. A ``CourseRun`` is a scheduled offering of
+a course: sessions, place, capacity and registration window. Runs are not pages and are not part
+of page revisions, because registrations, waitlists, attendance and certificates hang off them
+and must never be rolled back with a page revision.
+"""
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from cms.blocks import RICH_TEXT_FEATURES, BodyBlock
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+class CourseFormat(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    DIGITAL = "digital", _("Digital")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class CoursePage(Page):
+    """A course module, e.g. the basic course in IPS, published by one provider."""
+
+    summary = models.TextField(
+        _("summary"), max_length=600, help_text=_("Two or three sentences shown in lists.")
+    )
+    audience = ParentalManyToManyField(
+        "people.ProfessionOption",
+        blank=True,
+        related_name="courses",
+        verbose_name=_("audience professions"),
+    )
+    learning_outcomes = RichTextField(
+        _("learning outcomes"), blank=True, features=["bold", "italic", "ul", "ol", "link"]
+    )
+    prerequisites = ParentalManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=False,
+        related_name="required_by",
+        verbose_name=_("prerequisites"),
+        help_text=_("Participants must have completed one of these courses first."),
+    )
+    duration_hours = models.DecimalField(
+        _("duration (hours)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    format = models.CharField(
+        _("format"), max_length=20, choices=CourseFormat.choices, default=CourseFormat.IN_PERSON
+    )
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("audience", widget=forms.CheckboxSelectMultiple),
+                FieldRowPanel([FieldPanel("format"), FieldPanel("duration_hours")]),
+                FieldPanel("prerequisites"),
+            ],
+            heading=_("Who and how"),
+        ),
+        FieldPanel("learning_outcomes"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
+            heading=_("Contact"),
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("learning_outcomes"),
+        index.SearchField("body"),
+        index.AutocompleteField("title"),
+    ]
+
+    parent_page_types = ["cms.ResourceCentrePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("course module")
+        verbose_name_plural = _("course modules")
+
+    @property
+    def provider(self):
+        return self.get_parent().specific
+
+    def get_context(self, request, *args, **kwargs):
+        from .catalogue import upcoming_runs
+
+        context = super().get_context(request, *args, **kwargs)
+        context["runs"] = upcoming_runs().filter(course=self)
+        return context
+
+
+class CourseCatalogPage(Page):
+    """The public catalogue of upcoming runs; its listing is built in ``courses.catalogue``."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def serve(self, request, *args, **kwargs):
+        from .views import render_catalogue
+
+        return render_catalogue(request, self)
+
+
+class RunStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class CourseRunQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=RunStatus.PUBLISHED, course__live=True)
+
+    def with_dates(self):
+        """Annotate ``first_date`` and ``last_date`` from the sessions (one SQL aggregate)."""
+        return self.annotate(first_date=Min("sessions__date"), last_date=Max("sessions__date"))
+
+    def upcoming(self, today=None):
+        """Runs whose first session is today or later (in Europe/Oslo)."""
+        today = today or timezone.localdate()
+        return self.with_dates().filter(first_date__gte=today)
+
+
+class CourseRun(ClusterableModel):
+    """One scheduled offering of a course: sessions, place, capacity and registration window."""
+
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.PROTECT, related_name="runs", verbose_name=_("course")
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional, e.g. 'Tromsø, spring'. The course title is used when empty."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.DRAFT
+    )
+    format = models.CharField(
+        _("format"), max_length=20, choices=CourseFormat.choices, default=CourseFormat.IN_PERSON
+    )
+    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    venue_address = models.CharField(_("address"), max_length=300, blank=True)
+    municipality = models.ForeignKey(
+        "geo.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="course_runs",
+        verbose_name=_("municipality"),
+    )
+    meeting_url = models.URLField(
+        _("meeting link"),
+        blank=True,
+        help_text=_("Shown only to registered participants, never in public lists or feeds."),
+    )
+    capacity = models.PositiveIntegerField(_("capacity"))
+    waitlist_enabled = models.BooleanField(_("waitlist"), default=True)
+    registration_opens_at = models.DateTimeField(
+        _("registration opens"), null=True, blank=True, help_text=_("Empty: open at once.")
+    )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: when the first session starts."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CourseRunQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("course"),
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("status"), FieldPanel("format")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("venue_name"),
+                FieldPanel("venue_address"),
+                FieldPanel("municipality"),
+                FieldPanel("meeting_url"),
+            ],
+            heading=_("Place"),
+        ),
+        FieldRowPanel([FieldPanel("capacity"), FieldPanel("waitlist_enabled")]),
+        FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]),
+        InlinePanel("sessions", heading=_("Sessions"), label=_("Session"), min_num=1),
+    ]
+
+    class Meta:
+        verbose_name = _("course run")
+        verbose_name_plural = _("course runs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__isnull=True)
+                | Q(registration_closes_at__gt=models.F("registration_opens_at")),
+                name="run_registration_window_order",
+            )
+        ]
+
+    def __str__(self):
+        return self.display_title
+
+    @property
+    def display_title(self):
+        return self.title or self.course.title
+
+    @property
+    def is_digital(self):
+        return self.format == CourseFormat.DIGITAL
+
+    @property
+    def county(self):
+        return self.municipality.county if self.municipality_id else None
+
+    def ordered_sessions(self):
+        """Sessions in time order; uses the prefetch cache when present."""
+        return sorted(self.sessions.all(), key=lambda s: (s.date, s.start_time))
+
+    @property
+    def starts_at(self):
+        sessions = self.ordered_sessions()
+        return sessions[0].starts_at if sessions else None
+
+    @property
+    def registration_deadline(self):
+        return self.registration_closes_at or self.starts_at
+
+    def registration_is_open(self, now=None):
+        now = now or timezone.now()
+        deadline = self.registration_deadline
+        return (
+            self.status == RunStatus.PUBLISHED
+            and (self.registration_opens_at is None or self.registration_opens_at <= now)
+            and (deadline is None or now < deadline)
+        )
+
+    def clean(self):
+        errors = {}
+        if self.format in (CourseFormat.IN_PERSON, CourseFormat.HYBRID):
+            if not self.venue_name:
+                errors["venue_name"] = _("An in-person or hybrid run needs a venue.")
+            if not self.municipality_id:
+                errors["municipality"] = _("An in-person or hybrid run needs a municipality.")
+        if (
+            self.registration_opens_at
+            and self.registration_closes_at
+            and self.registration_closes_at <= self.registration_opens_at
+        ):
+            errors["registration_closes_at"] = _("Registration must close after it opens.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class CourseSession(Orderable):
+    """One day (or part of a day) of a run, in Europe/Oslo local time."""
+
+    run = ParentalKey(CourseRun, on_delete=models.CASCADE, related_name="sessions")
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("starts"), default=time(9, 0))
+    end_time = models.TimeField(_("ends"), default=time(15, 30))
+
+    panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("start_time"), FieldPanel("end_time")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="session_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d.%m.%Y} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    @property
+    def starts_at(self):
+        return datetime.combine(self.date, self.start_time, tzinfo=OSLO)
+
+    @property
+    def ends_at(self):
+        return datetime.combine(self.date, self.end_time, tzinfo=OSLO)
+
+    @property
+    def hours(self):
+        return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+    def clean(self):
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": _("A session must end after it starts.")})

@@ -1,0 +1,131 @@
+"""Public views: catalogue, calendar feeds and the read-only JSON API. Thin: filtering lives in
+``courses.catalogue``, availability in ``enrollment.services.availability``."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from cms.models import ResourceCentrePage
+
+from .catalogue import attach_providers, filtered_runs, upcoming_runs
+from .ical import runs_calendar
+from .models import CoursePage
+
+
+def _page(request, items, per_page):
+    paginator = Paginator(items, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def render_catalogue(request, page):
+    providers = list(ResourceCentrePage.objects.live().order_by("title"))
+    form, runs = filtered_runs(request.GET, providers=providers)
+    page_obj = _page(request, runs, settings.CATALOGUE_PAGE_SIZE)
+    page_obj.object_list = attach_providers(page_obj.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return TemplateResponse(
+        request,
+        "courses/course_catalog_page.html",
+        {
+            "page": page,
+            "self": page,
+            "form": form,
+            "page_obj": page_obj,
+            "runs": page_obj.object_list,
+            "query_string": query.urlencode(),
+        },
+    )
+
+
+def _ics_response(body, filename):
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "public, max-age=900"
+    return response
+
+
+@require_GET
+def courses_feed(request):
+    """All upcoming published runs as iCalendar, filtered like the catalogue."""
+    _form, runs = filtered_runs(request.GET)
+    body = runs_calendar(attach_providers(runs), name=_("IPS courses"))
+    return _ics_response(body, "ips-kurs.ics")
+
+
+@require_GET
+def course_feed(request, course_id):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    runs = attach_providers(upcoming_runs().filter(course=course))
+    return _ics_response(runs_calendar(runs, name=course.title), f"{course.slug}.ics")
+
+
+def _iso(dt):
+    return dt.isoformat() if dt else None
+
+
+def run_as_json(run, request):
+    provider = run.provider
+    place = None
+    if not run.is_digital:
+        place = {
+            "venue": run.venue_name,
+            "address": run.venue_address,
+            "municipality": run.municipality.name if run.municipality_id else None,
+            "county": run.municipality.county.name if run.municipality_id else None,
+        }
+    return {
+        "id": run.pk,
+        "title": run.display_title,
+        "course": {
+            "id": run.course_id,
+            "title": run.course.title,
+            "url": request.build_absolute_uri(run.course.url),
+        },
+        "provider": {"name": provider.title, "slug": provider.slug} if provider else None,
+        "format": run.format,
+        "digital": run.is_digital,
+        "place": place,
+        "sessions": [
+            {"start": _iso(s.starts_at), "end": _iso(s.ends_at)} for s in run.ordered_sessions()
+        ],
+        "capacity": run.capacity,
+        "seats_left": run.seats_left,
+        "registration": {
+            "opens": _iso(run.registration_opens_at),
+            "closes": _iso(run.registration_deadline),
+        },
+        "status": run.status,
+    }
+
+
+@require_GET
+def api_runs(request):
+    """Upcoming published runs as JSON; see docs/api.md."""
+    form, runs = filtered_runs(request.GET)
+    page_obj = _page(request, runs, settings.API_PAGE_SIZE)
+    runs = attach_providers(page_obj.object_list)
+
+    def page_url(number):
+        query = request.GET.copy()
+        query["page"] = number
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    response = JsonResponse(
+        {
+            "count": page_obj.paginator.count,
+            "next": page_url(page_obj.next_page_number()) if page_obj.has_next() else None,
+            "previous": page_url(page_obj.previous_page_number())
+            if page_obj.has_previous()
+            else None,
+            "errors": form.errors.get_json_data() if form.is_bound else {},
+            "results": [run_as_json(run, request) for run in runs],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,77 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
+from wagtail.permissions import register_permission_policy
+
+from .forms import CourseRunForm
+from .models import CourseRun
+from .permissions import CourseRunPermissionPolicy, RunScopeMixin
+
+register_permission_policy(CourseRun, CourseRunPermissionPolicy(CourseRun))
+
+
+class RunIndexView(RunScopeMixin, generic.IndexView):
+    pass
+
+
+class RunCreateView(RunScopeMixin, generic.CreateView):
+    pass
+
+
+class RunEditView(RunScopeMixin, generic.EditView):
+    pass
+
+
+class RunDeleteView(RunScopeMixin, generic.DeleteView):
+    pass
+
+
+class RunCopyView(RunScopeMixin, generic.CopyView):
+    pass
+
+
+class RunInspectView(RunScopeMixin, generic.InspectView):
+    pass
+
+
+class RunHistoryView(RunScopeMixin, history.HistoryView):
+    pass
+
+
+class RunUsageView(RunScopeMixin, usage.UsageView):
+    pass
+
+
+class CourseRunViewSet(ModelViewSet):
+    model = CourseRun
+    form_class = CourseRunForm
+    icon = "date"
+    menu_label = _("Course runs")
+    menu_order = 200
+    add_to_admin_menu = True
+    copy_view_enabled = True
+    inspect_view_enabled = True
+    list_filter = ["status", "format"]
+    search_fields = ["title", "course__title", "venue_name"]
+    list_display = [
+        "display_title",
+        Column("course", label=_("Course")),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        DateColumn("created_at", label=_("Created")),
+    ]
+    index_view_class = RunIndexView
+    add_view_class = RunCreateView
+    edit_view_class = RunEditView
+    delete_view_class = RunDeleteView
+    copy_view_class = RunCopyView
+    inspect_view_class = RunInspectView
+    history_view_class = RunHistoryView
+    usage_view_class = RunUsageView
+
+
+@hooks.register("register_admin_viewset")
+def register_course_run_viewset():
+    return CourseRunViewSet("course_runs")
