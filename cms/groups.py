@@ -63,4 +63,3 @@ def ensure_national_group(home_page):
     group, _ = Group.objects.get_or_create(name=NATIONAL_GROUP_NAME)
     _grant(group, home_page, Collection.get_first_root_node())
     return group
-

@@ -7,7 +7,7 @@ that many synthetic runs on every call (for scale tests).
 
 import itertools
 import random
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -68,67 +68,166 @@ ALL_IPS = ["job_specialist", "therapist", "supervisor", "leader", "nav_adviser"]
 
 # (provider slug, slug, title, summary, audience, hours, format, prerequisite slugs)
 COURSES = [
-    ("nord", "grunnkurs-i-ips", "Grunnkurs i IPS",
-     "Tre dager om prinsippene i individuell jobbstøtte, for jobbspesialister og behandlere "
-     "som skal jobbe sammen i et IPS-team.", ["job_specialist", "therapist", "supervisor"],
-     18, CourseFormat.IN_PERSON, []),
-    ("nord", "ips-for-behandlere", "IPS for behandlere og behandlingsteam",
-     "Hvorfor arbeid er en del av behandlingen, og hvordan behandlere og jobbspesialister "
-     "samarbeider tett.", ["therapist"], 6, CourseFormat.DIGITAL, []),
-    ("nord", "metodeveiledning", "Metodeveiledning i IPS",
-     "For metodeveiledere: veiledning av jobbspesialister, feltmentorering og bruk av "
-     "fidelityskalaen i praksis.", ["supervisor"], 12, CourseFormat.IN_PERSON,
-     ["nord/grunnkurs-i-ips"]),
-    ("midt", "grunnkurs-i-ips", "Grunnkurs i IPS – Midt",
-     "Grunnkurset i IPS for nye team i Trøndelag og Møre og Romsdal.",
-     ["job_specialist", "therapist", "supervisor"], 18, CourseFormat.IN_PERSON, []),
-    ("midt", "ips-for-ledere", "IPS for ledere",
-     "Hva ledere i NAV og helsetjenesten må legge til rette for at IPS skal virke.",
-     ["leader", "nav_adviser"], 6, CourseFormat.HYBRID, []),
-    ("vest", "grunnkurs-i-ips", "Grunnkurs i IPS – Vest",
-     "Grunnkurset i IPS, med praktiske øvelser i jobbutvikling og samarbeid med behandlere.",
-     ["job_specialist", "therapist", "supervisor"], 18, CourseFormat.IN_PERSON, []),
-    ("vest", "ips-ung", "IPS ung",
-     "Individuell jobbstøtte for unge mellom 16 og 30 år: utdanning og arbeid, "
-     "fidelityskalaen for IPS ung.", ["job_specialist", "therapist", "supervisor", "peer_worker"],
-     12, CourseFormat.IN_PERSON, ["vest/grunnkurs-i-ips"]),
-    ("vest", "fidelitygjennomgang", "Opplæring i fidelitygjennomgang",
-     "Slik gjennomføres en fidelitygjennomgang med de 25 punktene på IPS-skalaen.",
-     ["supervisor", "leader"], 12, CourseFormat.IN_PERSON, ["vest/grunnkurs-i-ips"]),
-    ("ostfold", "grunnkurs-i-ips", "Grunnkurs i IPS – Øst",
-     "Grunnkurset i IPS for team på Østlandet.",
-     ["job_specialist", "therapist", "supervisor"], 18, CourseFormat.IN_PERSON, []),
-    ("ostfold", "jmo", "JMO – jobbmestrende oppfølging",
-     "Jobbmestrende oppfølging for tjenester innen psykisk helse og rus.",
-     ["job_specialist", "therapist", "nav_adviser"], 12, CourseFormat.IN_PERSON, []),
-    ("ostfold", "nettverkssamling", "Nettverkssamling for IPS-team",
-     "Erfaringsdeling mellom IPS-team, med faglig påfyll.", ALL_IPS + ["peer_worker"],
-     6, CourseFormat.IN_PERSON, []),
-    ("napha", "webinar-arbeid-som-behandling", "Webinar: Arbeid som en del av behandlingen",
-     "NAPHAs webinar for behandlere om hvorfor arbeid er et behandlingsmål i IPS.",
-     ["therapist", "leader"], 2, CourseFormat.DIGITAL, []),
+    (
+        "nord",
+        "grunnkurs-i-ips",
+        "Grunnkurs i IPS",
+        "Tre dager om prinsippene i individuell jobbstøtte, for jobbspesialister og behandlere "
+        "som skal jobbe sammen i et IPS-team.",
+        ["job_specialist", "therapist", "supervisor"],
+        18,
+        CourseFormat.IN_PERSON,
+        [],
+    ),
+    (
+        "nord",
+        "ips-for-behandlere",
+        "IPS for behandlere og behandlingsteam",
+        "Hvorfor arbeid er en del av behandlingen, og hvordan behandlere og jobbspesialister "
+        "samarbeider tett.",
+        ["therapist"],
+        6,
+        CourseFormat.DIGITAL,
+        [],
+    ),
+    (
+        "nord",
+        "metodeveiledning",
+        "Metodeveiledning i IPS",
+        "For metodeveiledere: veiledning av jobbspesialister, feltmentorering og bruk av "
+        "fidelityskalaen i praksis.",
+        ["supervisor"],
+        12,
+        CourseFormat.IN_PERSON,
+        ["nord/grunnkurs-i-ips"],
+    ),
+    (
+        "midt",
+        "grunnkurs-i-ips",
+        "Grunnkurs i IPS – Midt",
+        "Grunnkurset i IPS for nye team i Trøndelag og Møre og Romsdal.",
+        ["job_specialist", "therapist", "supervisor"],
+        18,
+        CourseFormat.IN_PERSON,
+        [],
+    ),
+    (
+        "midt",
+        "ips-for-ledere",
+        "IPS for ledere",
+        "Hva ledere i NAV og helsetjenesten må legge til rette for at IPS skal virke.",
+        ["leader", "nav_adviser"],
+        6,
+        CourseFormat.HYBRID,
+        [],
+    ),
+    (
+        "vest",
+        "grunnkurs-i-ips",
+        "Grunnkurs i IPS – Vest",
+        "Grunnkurset i IPS, med praktiske øvelser i jobbutvikling og samarbeid med behandlere.",
+        ["job_specialist", "therapist", "supervisor"],
+        18,
+        CourseFormat.IN_PERSON,
+        [],
+    ),
+    (
+        "vest",
+        "ips-ung",
+        "IPS ung",
+        "Individuell jobbstøtte for unge mellom 16 og 30 år: utdanning og arbeid, "
+        "fidelityskalaen for IPS ung.",
+        ["job_specialist", "therapist", "supervisor", "peer_worker"],
+        12,
+        CourseFormat.IN_PERSON,
+        ["vest/grunnkurs-i-ips"],
+    ),
+    (
+        "vest",
+        "fidelitygjennomgang",
+        "Opplæring i fidelitygjennomgang",
+        "Slik gjennomføres en fidelitygjennomgang med de 25 punktene på IPS-skalaen.",
+        ["supervisor", "leader"],
+        12,
+        CourseFormat.IN_PERSON,
+        ["vest/grunnkurs-i-ips"],
+    ),
+    (
+        "ostfold",
+        "grunnkurs-i-ips",
+        "Grunnkurs i IPS – Øst",
+        "Grunnkurset i IPS for team på Østlandet.",
+        ["job_specialist", "therapist", "supervisor"],
+        18,
+        CourseFormat.IN_PERSON,
+        [],
+    ),
+    (
+        "ostfold",
+        "jmo",
+        "JMO – jobbmestrende oppfølging",
+        "Jobbmestrende oppfølging for tjenester innen psykisk helse og rus.",
+        ["job_specialist", "therapist", "nav_adviser"],
+        12,
+        CourseFormat.IN_PERSON,
+        [],
+    ),
+    (
+        "ostfold",
+        "nettverkssamling",
+        "Nettverkssamling for IPS-team",
+        "Erfaringsdeling mellom IPS-team, med faglig påfyll.",
+        ALL_IPS + ["peer_worker"],
+        6,
+        CourseFormat.IN_PERSON,
+        [],
+    ),
+    (
+        "napha",
+        "webinar-arbeid-som-behandling",
+        "Webinar: Arbeid som en del av behandlingen",
+        "NAPHAs webinar for behandlere om hvorfor arbeid er et behandlingsmål i IPS.",
+        ["therapist", "leader"],
+        2,
+        CourseFormat.DIGITAL,
+        [],
+    ),
 ]
 
 # (municipality number, venue, address)
 VENUES = {
-    "nord": [("5501", "Scandic Ishavshotel", "Fredrik Langes gate 2, 9008 Tromsø"),
-             ("1804", "Thon Hotel Nordlys", "Moloveien 14, 8003 Bodø")],
-    "midt": [("5001", "Clarion Hotel Trondheim", "Brattørkaia 1, 7010 Trondheim"),
-             ("1508", "Quality Hotel Ålesund", "Kongens gate 27, 6002 Ålesund")],
-    "vest": [("4601", "Scandic Bergen City", "Håkonsgaten 2, 5015 Bergen"),
-             ("1103", "Clarion Hotel Stavanger", "Ny Olavskleiv 8, 4008 Stavanger"),
-             ("4204", "Scandic Kristiansand Bystranda", "Østre Strandgate 76, 4610 Kristiansand")],
-    "ostfold": [("3107", "Quality Hotel Fredrikstad", "Nygaardsgata 44, 1607 Fredrikstad"),
-                ("0301", "Thon Conference Oslo", "Universitetsgata 26, 0162 Oslo")],
+    "nord": [
+        ("5501", "Scandic Ishavshotel", "Fredrik Langes gate 2, 9008 Tromsø"),
+        ("1804", "Thon Hotel Nordlys", "Moloveien 14, 8003 Bodø"),
+    ],
+    "midt": [
+        ("5001", "Clarion Hotel Trondheim", "Brattørkaia 1, 7010 Trondheim"),
+        ("1508", "Quality Hotel Ålesund", "Kongens gate 27, 6002 Ålesund"),
+    ],
+    "vest": [
+        ("4601", "Scandic Bergen City", "Håkonsgaten 2, 5015 Bergen"),
+        ("1103", "Clarion Hotel Stavanger", "Ny Olavskleiv 8, 4008 Stavanger"),
+        ("4204", "Scandic Kristiansand Bystranda", "Østre Strandgate 76, 4610 Kristiansand"),
+    ],
+    "ostfold": [
+        ("3107", "Quality Hotel Fredrikstad", "Nygaardsgata 44, 1607 Fredrikstad"),
+        ("0301", "Thon Conference Oslo", "Universitetsgata 26, 0162 Oslo"),
+    ],
     "napha": [("5001", "NAPHA, Trondheim", "Mellomila 79, 7018 Trondheim")],
 }
 
 STANDARD_PAGES = [
     ("om", "Om IPS-kurs", "IPS-kurs samler kurs fra ressurssentrene for IPS og NAPHA på ett sted."),
-    ("personvern", "Personvernerklæring",
-     "Her forklarer vi hvilke personopplysninger vi behandler, hvorfor og hvor lenge."),
-    ("tilgjengelighet", "Tilgjengelighetserklæring",
-     "Nettstedet skal oppfylle kravene til universell utforming (WCAG 2.1 AA)."),
+    (
+        "personvern",
+        "Personvernerklæring",
+        "Her forklarer vi hvilke personopplysninger vi behandler, hvorfor og hvor lenge.",
+    ),
+    (
+        "tilgjengelighet",
+        "Tilgjengelighetserklæring",
+        "Nettstedet skal oppfylle kravene til universell utforming (WCAG 2.1 AA).",
+    ),
 ]
 
 
@@ -225,8 +324,12 @@ def seed(extra_runs=0, stdout=None):
         providers[spec["slug"]] = provider
         group = ensure_editors_group(provider)
         extra = [national] if spec.get("is_national") else []
-        _user(f"redaktor.{spec['slug']}@ipskurs.no", "Redaktør", spec["short_name"],
-              groups=[group, *extra])
+        _user(
+            f"redaktor.{spec['slug']}@ipskurs.no",
+            "Redaktør",
+            spec["short_name"],
+            groups=[group, *extra],
+        )
 
     for slug, title, intro in STANDARD_PAGES:
         _add_child(home, StandardPage(title=title, slug=slug, intro=intro))
@@ -248,9 +351,7 @@ def seed(extra_runs=0, stdout=None):
         )
         if not course.audience.exists():
             course.audience.set(ProfessionOption.objects.filter(code__in=audience))
-            course.prerequisites.set(
-                [courses[key][0] for key in prereqs if key in courses]
-            )
+            course.prerequisites.set([courses[key][0] for key in prereqs if key in courses])
             course.save_revision().publish()
         courses[f"{provider_slug}/{slug}"] = (course, provider_slug)
 

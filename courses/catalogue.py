@@ -26,7 +26,9 @@ def upcoming_runs():
         CourseRun.objects.published()
         .upcoming()
         .select_related("course", "municipality__county")
-        .prefetch_related(Prefetch("sessions", queryset=CourseSession.objects.order_by("date", "start_time")))
+        .prefetch_related(
+            Prefetch("sessions", queryset=CourseSession.objects.order_by("date", "start_time"))
+        )
         .order_by("first_date", "pk")
     )
     return with_availability(runs)

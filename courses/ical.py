@@ -84,7 +84,9 @@ def public_run_events(run, provider=None):
             event.add("location", _("Digital"))
         else:
             place = ", ".join(
-                part for part in (run.venue_name, run.venue_address, str(run.municipality or "")) if part
+                part
+                for part in (run.venue_name, run.venue_address, str(run.municipality or ""))
+                if part
             )
             if place:
                 event.add("location", place)

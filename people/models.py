@@ -47,7 +47,6 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
 
-
 class ProfessionOption(models.Model):
     """One row per ``Profession`` code, so that pages can relate to professions (a course's
     audience) with an ordinary many-to-many field. Labels come from ``Profession`` so they are

@@ -8,7 +8,11 @@ from .base import *  # noqa: F403
 from .base import SECRET_KEY, env_bool
 
 DEBUG = False
-if not SECRET_KEY or len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("dev-", "test-", "django-insecure")):
+if (
+    not SECRET_KEY
+    or len(SECRET_KEY) < 50
+    or SECRET_KEY.startswith(("dev-", "test-", "django-insecure"))
+):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a long random value (50+ characters) in production."
     )

@@ -24,6 +24,8 @@ def seats_left(run):
     annotated = getattr(run, "seats_left", None)
     if annotated is not None:
         return annotated
-    return with_availability(type(run).objects.filter(pk=run.pk)).values_list(
-        "seats_left", flat=True
-    ).get()
+    return (
+        with_availability(type(run).objects.filter(pk=run.pk))
+        .values_list("seats_left", flat=True)
+        .get()
+    )
