@@ -44,7 +44,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 messages: install
-	$(BIN)/python manage.py makemessages -l nb --ignore=.venv --ignore=static_collected
+	$(BIN)/python manage.py makemessages -l nb --ignore=.venv --ignore=static_collected --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: install

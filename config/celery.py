@@ -1,8 +1,8 @@
 """Celery application.
 
-Under `make run` (no Redis) tasks run in-process (``CELERY_TASK_ALWAYS_EAGER``) and periodic
-jobs run from the ``run_periodic`` loop started by ``make run``; in production a worker and
-beat (django-celery-beat's database scheduler) run against Redis.
+Under `make run` (no Redis) a worker with embedded beat runs on kombu's filesystem transport
+under var/celery/; in CI and production the broker is Redis, with beat using
+django-celery-beat's database scheduler.
 """
 
 import os

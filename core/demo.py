@@ -19,7 +19,17 @@ from cms.models import ResourceCentrePage, StandardPage
 from cms.setup import ensure_site
 from courses.models import CourseFormat, CoursePage, CourseRun, CourseSession, RunStatus
 from geo.models import Municipality
+from organisations.models import (
+    Grant,
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+    Programme,
+)
+from organisations.validators import org_number_check_digit
 from people.models import ProfessionOption
+from people.professions import Profession
 
 DEMO_PASSWORD = "ipskurs-demo"
 ADMIN_EMAIL = "admin@ipskurs.no"
@@ -231,11 +241,11 @@ STANDARD_PAGES = [
 ]
 
 
-def _user(email, first_name, last_name, *, superuser=False, groups=()):
+def _user(email, first_name, last_name, *, superuser=False, groups=(), profession=""):
     User = get_user_model()
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User(email=email, first_name=first_name, last_name=last_name)
+        user = User(email=email, first_name=first_name, last_name=last_name, profession=profession)
         user.set_password(DEMO_PASSWORD)
         user.is_staff = superuser
         user.is_superuser = superuser
@@ -364,12 +374,172 @@ def seed(extra_runs=0, stdout=None):
             _create_run(course, provider_slug, rng, today)
             created += 1
 
+    seed_people(providers, random.Random(47))
+
     course_list = list(courses.values())
     synthetic_rng = random.Random()
     for i in range(extra_runs):
         course, provider_slug = course_list[i % len(course_list)]
         _create_run(course, provider_slug, synthetic_rng, today, synthetic=True)
     return {"runs_created": created + extra_runs, "runs_total": CourseRun.objects.count()}
+
+
+# (name, kind, municipality number, programme, start year)
+GRANT_RECIPIENTS = [
+    ("NAV Tromsø", OrganisationKind.NAV_OFFICE, "5501", Programme.IPS, 2024),
+    (
+        "Bodø kommune, psykisk helse og rus",
+        OrganisationKind.MUNICIPAL_SERVICE,
+        "1804",
+        Programme.IPS,
+        2025,
+    ),
+    ("Nordlandssykehuset HF", OrganisationKind.HEALTH_TRUST, "1804", Programme.IPS, 2023),
+    ("Trondheim kommune", OrganisationKind.GRANT_RECIPIENT, "5001", Programme.IPS, 2024),
+    ("St. Olavs hospital HF", OrganisationKind.HEALTH_TRUST, "5001", Programme.IPS_YOUNG, 2025),
+    ("NAV Ålesund", OrganisationKind.NAV_OFFICE, "1508", Programme.JMO, 2024),
+    ("Bergen kommune", OrganisationKind.GRANT_RECIPIENT, "4601", Programme.IPS_YOUNG, 2024),
+    ("Helse Stavanger HF", OrganisationKind.HEALTH_TRUST, "1103", Programme.IPS, 2023),
+    ("Kristiansand kommune", OrganisationKind.MUNICIPAL_SERVICE, "4204", Programme.JMO, 2025),
+    ("Fredrikstad kommune", OrganisationKind.GRANT_RECIPIENT, "3107", Programme.IPS, 2024),
+    ("NAV Grünerløkka", OrganisationKind.NAV_OFFICE, "0301", Programme.IPS, 2025),
+    ("Oslo universitetssykehus HF", OrganisationKind.HEALTH_TRUST, "0301", Programme.IPS, 2023),
+]
+
+FIRST_NAMES = [
+    "Ingrid",
+    "Ole",
+    "Kari",
+    "Lars",
+    "Sigrid",
+    "Jonas",
+    "Marte",
+    "Emil",
+    "Nora",
+    "Henrik",
+    "Aisha",
+    "Mohammed",
+    "Silje",
+    "Anders",
+    "Hanne",
+    "Tor",
+    "Maja",
+    "Eirik",
+    "Linnea",
+    "Jakob",
+]
+LAST_NAMES = [
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Andersen",
+    "Pedersen",
+    "Nilsen",
+    "Kristiansen",
+    "Jensen",
+    "Karlsen",
+    "Berg",
+    "Haugen",
+    "Hagen",
+    "Eriksen",
+    "Bakke",
+    "Solberg",
+    "Strand",
+    "Moe",
+    "Lie",
+    "Dahl",
+]
+# Professions weighted as today: more job specialists than therapists.
+PROFESSION_MIX = (
+    [Profession.JOB_SPECIALIST] * 5
+    + [Profession.THERAPIST] * 3
+    + [Profession.SUPERVISOR] * 1
+    + [Profession.LEADER] * 1
+    + [Profession.NAV_ADVISER] * 1
+    + [Profession.PEER_WORKER] * 1
+)
+
+
+def _org_number(rng):
+    """A valid (mod-11) organisation number, random but reproducible from the seed."""
+    while True:
+        first = str(rng.randint(9, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(7))
+        digit = org_number_check_digit(first)
+        if digit is not None:
+            return first + str(digit)
+
+
+def _organisation(name, kind, municipality_number, rng, **extra):
+    municipality = Municipality.objects.valid_on().get(number=municipality_number)
+    org = Organisation.objects.filter(name=name).first()
+    if org is None:
+        org = Organisation.objects.create(
+            name=name,
+            kind=kind,
+            org_number=_org_number(rng),
+            municipality=municipality,
+            county=municipality.county,
+            **extra,
+        )
+    return org
+
+
+def _member(user, org, role=MembershipRole.MEMBER):
+    if not Membership.objects.current().filter(user=user).exists():
+        Membership.objects.create(user=user, organisation=org, role=role)
+
+
+def seed_people(providers, rng, participants=60):
+    """Grant recipients with coordinators and participants; resource-centre staff."""
+    from django.contrib.auth.models import Group, Permission
+
+    reporting, _ = Group.objects.get_or_create(name="NAPHA – nasjonal rapportering")
+    reporting.permissions.add(
+        Permission.objects.get(codename="view_national_reports"),
+        Permission.objects.get(codename="access_admin"),
+    )
+    for slug, provider in providers.items():
+        kind = (
+            OrganisationKind.NATIONAL_BODY
+            if provider.is_national
+            else OrganisationKind.RESOURCE_CENTRE
+        )
+        number = VENUES[slug][0][0]
+        org = _organisation(provider.title, kind, number, rng, provider_page=provider)
+        editor = get_user_model().objects.get(email=f"redaktor.{slug}@ipskurs.no")
+        _member(editor, org, MembershipRole.STAFF)
+        if provider.is_national:
+            editor.groups.add(reporting)
+
+    orgs = []
+    for name, kind, number, programme, start in GRANT_RECIPIENTS:
+        org = _organisation(name, kind, number, rng)
+        Grant.objects.get_or_create(
+            organisation=org,
+            programme=programme,
+            start_year=start,
+            defaults={"end_year": start + 2},
+        )
+        orgs.append(org)
+
+    for index, org in enumerate(orgs):
+        coordinator = _user(
+            f"koordinator{index + 1}@ipskurs.no",
+            rng.choice(FIRST_NAMES),
+            rng.choice(LAST_NAMES),
+            profession=Profession.LEADER if index % 2 else Profession.SUPERVISOR,
+        )
+        _member(coordinator, org, MembershipRole.COORDINATOR)
+
+    for index in range(participants):
+        user = _user(
+            f"deltaker{index + 1}@ipskurs.no",
+            rng.choice(FIRST_NAMES),
+            rng.choice(LAST_NAMES),
+            profession=PROFESSION_MIX[index % len(PROFESSION_MIX)],
+        )
+        _member(user, orgs[index % len(orgs)])
 
 
 DEMO_LOGINS = [
@@ -379,4 +549,6 @@ DEMO_LOGINS = [
     ("redaktor.vest@ipskurs.no", "editor, IPS ressurssenter Vest"),
     ("redaktor.ostfold@ipskurs.no", "editor, IPS ressurssenter Østfold"),
     ("redaktor.napha@ipskurs.no", "NAPHA editor with national access"),
+    ("koordinator1@ipskurs.no", "coordinator, NAV Tromsø"),
+    ("deltaker1@ipskurs.no", "participant (job specialist, NAV Tromsø)"),
 ]

@@ -1,7 +1,7 @@
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from config.celery import app as celery_app
 
@@ -26,7 +26,7 @@ def _broker_ok():
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """Database and broker status as JSON: 200 when both answer, 503 when one does not."""
     db_ok, db_error = _database_ok()

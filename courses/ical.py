@@ -83,11 +83,9 @@ def public_run_events(run, provider=None):
         if run.is_digital:
             event.add("location", _("Digital"))
         else:
-            place = ", ".join(
-                part
-                for part in (run.venue_name, run.venue_address, str(run.municipality or ""))
-                if part
-            )
+            # The address already ends with the town; use the municipality only without one.
+            town = "" if run.venue_address else str(run.municipality or "")
+            place = ", ".join(part for part in (run.venue_name, run.venue_address, town) if part)
             if place:
                 event.add("location", place)
         description = run.course.summary
@@ -95,7 +93,7 @@ def public_run_events(run, provider=None):
             description = f"{provider.title}\n\n{description}"
         event.add("description", f"{description}\n\n{course_url}")
         event.add("url", course_url)
-        event.add("status", "CANCELLED" if run.status == "cancelled" else "CONFIRMED")
+        event.add("status", "CONFIRMED")
         event.add("transp", "OPAQUE")
         yield event
 

@@ -61,3 +61,12 @@ class RunScopeMixin:
         if obj is not None and not runs_for_user(self.request.user).filter(pk=obj.pk).exists():
             raise Http404
         return obj
+
+
+class RunObjectScopeMixin:
+    """For admin views about one run that list something else (history, usage): the run must
+    be the user's, else 404. ``RunScopeMixin`` would replace their log-entry or reference
+    queryset with runs."""
+
+    def get_base_object_queryset(self):
+        return runs_for_user(self.request.user)

@@ -6,8 +6,9 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from cms.models import ResourceCentrePage
 
@@ -49,7 +50,7 @@ def _ics_response(body, filename):
     return response
 
 
-@require_GET
+@require_safe
 def courses_feed(request):
     """All upcoming published runs as iCalendar, filtered like the catalogue."""
     _form, runs = filtered_runs(request.GET)
@@ -57,7 +58,7 @@ def courses_feed(request):
     return _ics_response(body, "ips-kurs.ics")
 
 
-@require_GET
+@require_safe
 def course_feed(request, course_id):
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
     runs = attach_providers(upcoming_runs().filter(course=course))
@@ -65,7 +66,8 @@ def course_feed(request, course_id):
 
 
 def _iso(dt):
-    return dt.isoformat() if dt else None
+    """ISO 8601 with the Europe/Oslo offset, like the session times."""
+    return timezone.localtime(dt).isoformat() if dt else None
 
 
 def run_as_json(run, request):
@@ -103,7 +105,7 @@ def run_as_json(run, request):
     }
 
 
-@require_GET
+@require_safe
 def api_runs(request):
     """Upcoming published runs as JSON; see docs/api.md."""
     form, runs = filtered_runs(request.GET)

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
@@ -8,7 +9,7 @@ from wagtail.permissions import register_permission_policy
 
 from .forms import CourseRunForm
 from .models import CourseRun
-from .permissions import CourseRunPermissionPolicy, RunScopeMixin
+from .permissions import CourseRunPermissionPolicy, RunObjectScopeMixin, RunScopeMixin
 
 register_permission_policy(CourseRun, CourseRunPermissionPolicy(CourseRun))
 
@@ -37,11 +38,11 @@ class RunInspectView(RunScopeMixin, generic.InspectView):
     pass
 
 
-class RunHistoryView(RunScopeMixin, history.HistoryView):
+class RunHistoryView(RunObjectScopeMixin, history.HistoryView):
     pass
 
 
-class RunUsageView(RunScopeMixin, usage.UsageView):
+class RunUsageView(RunObjectScopeMixin, usage.UsageView):
     pass
 
 
@@ -70,6 +71,11 @@ class CourseRunViewSet(ModelViewSet):
     inspect_view_class = RunInspectView
     history_view_class = RunHistoryView
     usage_view_class = RunUsageView
+
+    def get_edit_handler(self):
+        # With panels on the model, Wagtail builds the form from the panels and ignores
+        # ``form_class``; pass it as the base form so the course choices stay scoped.
+        return ObjectList(CourseRun.panels, base_form_class=CourseRunForm).bind_to_model(CourseRun)
 
 
 @hooks.register("register_admin_viewset")

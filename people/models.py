@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,14 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("email address"), unique=True)
+    profession = models.CharField(
+        _("profession"), max_length=32, choices=Profession.choices, blank=True
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="nb"
+    )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -45,6 +54,31 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    @property
+    def current_membership(self):
+        """The person's current employer membership (one query, cached per instance)."""
+        if not hasattr(self, "_current_membership"):
+            self._current_membership = (
+                self.memberships.current().select_related("organisation").first()
+            )
+        return self._current_membership
+
+    @property
+    def profile_missing(self):
+        """Which parts of the profile must be filled before registering for a course."""
+        missing = []
+        if not self.first_name or not self.last_name:
+            missing.append("name")
+        if not self.profession:
+            missing.append("profession")
+        if self.current_membership is None:
+            missing.append("employer")
+        return missing
+
+    @property
+    def profile_complete(self):
+        return not self.profile_missing
 
 
 class ProfessionOption(models.Model):

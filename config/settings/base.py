@@ -33,6 +33,7 @@ WAGTAILADMIN_BASE_URL = SITE_BASE_URL
 
 INSTALLED_APPS = [
     "people",
+    "organisations",
     "geo",
     "cms",
     "courses",
@@ -130,7 +131,26 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ipskurs] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[IPS-kurs] "
+ACCOUNT_ADAPTER = "people.adapter.AccountAdapter"
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_CHANGE_EMAIL = True  # a changed address must be verified before it replaces the old
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell people when their email or password changes
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = None
+# allauth's rate limits (login, failed logins, signup, password reset, codes) are kept in the
+# cache, so CACHE_URL must point at Redis in production for limits shared between processes.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "request_login_code": "20/m/ip,3/m/key",
+}
 
 # Internationalisation: Norwegian bokmål without a URL prefix, English under /en/.
 LANGUAGE_CODE = "nb"
@@ -203,12 +223,13 @@ def broker_transport_options(broker_url: str) -> dict:
     if not broker_url.startswith("filesystem://"):
         return {}
     queue_dir = VAR_DIR / "celery"
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (queue_dir / sub).mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(queue_dir / "queue"),
         "data_folder_out": str(queue_dir / "queue"),
         "processed_folder": str(queue_dir / "processed"),
+        "control_folder": str(queue_dir / "control"),
         "store_processed": False,
     }
 

@@ -31,3 +31,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# Rate limits (allauth) must be shared between processes: a Redis cache is required.
+if not os.environ.get("CACHE_URL"):
+    raise ImproperlyConfigured("CACHE_URL must point at Redis in production (rate limits).")

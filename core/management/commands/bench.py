@@ -1,0 +1,52 @@
+"""Benchmarks that print numbers: public pages' time and SQL queries on the current database.
+
+python manage.py seed_demo --runs 2000 --quiet-logins
+python manage.py bench --repeat 20
+"""
+
+import statistics
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from courses.models import CourseRun
+
+PAGES = [
+    ("catalogue", "/kurs/"),
+    ("catalogue, filtered", "/kurs/?profession=therapist&format=in_person"),
+    ("catalogue, search", "/kurs/?q=grunnkurs"),
+    ("API /api/runs/", "/api/runs/"),
+    ("calendar feed (all runs)", "/calendar/courses.ics"),
+]
+
+
+class Command(BaseCommand):
+    help = "Time the public pages and count their SQL queries on the current database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repeat", type=int, default=10)
+
+    def handle(self, *args, repeat, **options):
+        client = Client(HTTP_HOST="127.0.0.1")
+        runs = CourseRun.objects.count()
+        self.stdout.write(f"{connection.vendor}, {runs} runs, {repeat} requests per page")
+        self.stdout.write(f"{'page':32} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KB':>7}")
+        for label, url in PAGES:
+            client.get(url)  # warm caches and imports
+            timings = []
+            for _ in range(repeat):
+                with CaptureQueriesContext(connection) as queries:
+                    start = time.perf_counter()
+                    response = client.get(url)
+                    timings.append((time.perf_counter() - start) * 1000)
+                if response.status_code != 200:
+                    self.stderr.write(f"{url} answered {response.status_code}")
+            timings.sort()
+            p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+            self.stdout.write(
+                f"{label:32} {statistics.median(timings):10.1f} {p95:8.1f} "
+                f"{len(queries):8d} {len(response.content) / 1024:7.1f}"
+            )

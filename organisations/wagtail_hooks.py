@@ -1,0 +1,183 @@
+"""Administration of organisations, memberships and pending employer requests."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from wagtail import hooks
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import MenuItem
+from wagtail.log_actions import log
+
+from .models import Membership, Organisation, OrganisationStatus
+from .services.memberships import MembershipError, approve_organisation, merge_organisations
+
+
+def _require_change_permission(user):
+    if not user.has_perm("organisations.change_organisation"):
+        raise PermissionDenied
+
+
+class MergeForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label=gettext_lazy("Merge into"),
+        queryset=Organisation.objects.none(),
+        help_text=gettext_lazy(
+            "Members, invitations and grants move to this organisation. The duplicate is kept "
+            "as 'merged' so old records still resolve."
+        ),
+    )
+
+    def __init__(self, *args, source, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = (
+            Organisation.objects.exclude(pk=source.pk)
+            .exclude(status=OrganisationStatus.MERGED)
+            .select_related("municipality")
+            .order_by("name")
+        )
+
+
+def merge_view(request, pk):
+    _require_change_permission(request.user)
+    source = get_object_or_404(Organisation, pk=pk)
+    form = MergeForm(request.POST or None, source=source)
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["target"]
+        try:
+            moved = merge_organisations(source, target)
+        except MembershipError as exc:
+            messages.error(request, str(exc))
+        else:
+            log(
+                instance=source,
+                action="organisations.merge",
+                user=request.user,
+                data={"into": target.pk, "memberships_moved": moved},
+            )
+            messages.success(
+                request,
+                _("%(source)s was merged into %(target)s (%(n)d memberships moved).")
+                % {"source": source.name, "target": target.name, "n": moved},
+            )
+            return redirect("organisations:edit", target.pk)
+    return TemplateResponse(
+        request,
+        "organisations/admin/merge.html",
+        {"source": source, "form": form, "page_title": _("Merge organisation")},
+    )
+
+
+@require_POST
+def approve_view(request, pk):
+    _require_change_permission(request.user)
+    organisation = get_object_or_404(Organisation, pk=pk)
+    try:
+        approve_organisation(organisation)
+    except MembershipError as exc:
+        messages.error(request, str(exc))
+    else:
+        log(instance=organisation, action="organisations.approve", user=request.user)
+        messages.success(request, _("%(name)s was approved.") % {"name": organisation.name})
+    return redirect("pending_organisations:index")
+
+
+class OrganisationIndexView(generic.IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.status != OrganisationStatus.MERGED:
+            buttons.append(
+                MenuItem(
+                    _("Merge into another…"),
+                    url=reverse("organisation_merge", args=[instance.pk]),
+                    icon_name="resubmit",
+                    priority=40,
+                )
+            )
+        return buttons
+
+
+class PendingIndexView(OrganisationIndexView):
+    template_name = "organisations/admin/pending_index.html"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(status=OrganisationStatus.PENDING)
+
+
+class OrganisationViewSet(ModelViewSet):
+    model = Organisation
+    icon = "group"
+    menu_label = gettext_lazy("Organisations")
+    index_view_class = OrganisationIndexView
+    list_display = ["name", "kind", "org_number", "municipality", "county", "status"]
+    list_filter = ["kind", "county", "status"]
+    search_fields = ["name", "org_number", "municipality__name"]
+    list_export = ["name", "kind", "org_number", "municipality", "county", "status"]
+    export_filename = "organisasjoner"
+    inspect_view_enabled = True
+    form_fields = [
+        "name",
+        "kind",
+        "org_number",
+        "municipality",
+        "county",
+        "provider_page",
+        "status",
+    ]
+
+
+class PendingOrganisationViewSet(OrganisationViewSet):
+    menu_label = gettext_lazy("Pending employer requests")
+    icon = "warning"
+    index_view_class = PendingIndexView
+    list_display = ["name", "org_number", "municipality", "requested_by", "created_at"]
+    list_filter = ["kind", "county"]
+    add_view_enabled = False
+
+
+class MembershipViewSet(ModelViewSet):
+    model = Membership
+    icon = "user"
+    menu_label = gettext_lazy("Memberships")
+    list_display = ["user", "organisation", "role", "started_at", "ended_at"]
+    list_filter = ["role", "organisation__kind"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "organisation__name"]
+    list_export = ["user", "organisation", "role", "started_at", "ended_at"]
+    form_fields = ["user", "organisation", "role", "started_at", "ended_at"]
+
+
+class OrganisationGroup(ViewSetGroup):
+    menu_label = gettext_lazy("Organisations")
+    menu_icon = "group"
+    menu_order = 300
+    items = (
+        OrganisationViewSet("organisations"),
+        PendingOrganisationViewSet("pending_organisations"),
+        MembershipViewSet("memberships"),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_organisation_viewsets():
+    return OrganisationGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_organisation_admin_urls():
+    return [
+        path("organisations/<int:pk>/merge/", merge_view, name="organisation_merge"),
+        path("organisations/<int:pk>/approve/", approve_view, name="organisation_approve"),
+    ]
+
+
+@hooks.register("register_log_actions")
+def register_organisation_log_actions(actions):
+    actions.register_action("organisations.merge", _("Merge"), _("Merged into another"))
+    actions.register_action("organisations.approve", _("Approve"), _("Approved"))

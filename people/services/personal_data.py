@@ -1,0 +1,80 @@
+"""A person's own data: export (GDPR art. 15/20) and account deletion (art. 17).
+
+Invariant for deletion: everything that identifies the person is removed (name, email, phone,
+password, email addresses, open invitations to their address); what national
+statistics need stays, detached from the person: profession and employer memberships.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from organisations.models import Invitation
+
+
+def export_personal_data(user):
+    """Everything stored about the person, as JSON-ready data."""
+    from allauth.account.models import EmailAddress
+
+    memberships = user.memberships.select_related("organisation").order_by("started_at")
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "profession": user.profession,
+            "profession_label": str(user.get_profession_display()) if user.profession else "",
+            "phone": user.phone,
+            "preferred_language": user.preferred_language,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in EmailAddress.objects.filter(user=user)
+        ],
+        "employers": [
+            {
+                "organisation": m.organisation.name,
+                "organisation_number": m.organisation.org_number,
+                "role": m.role,
+                "started_at": m.started_at.isoformat(),
+                "ended_at": m.ended_at.isoformat() if m.ended_at else None,
+            }
+            for m in memberships
+        ],
+        "invitations_received": [
+            {
+                "organisation": i.organisation.name,
+                "created_at": i.created_at.isoformat(),
+                "accepted_at": i.accepted_at.isoformat() if i.accepted_at else None,
+            }
+            for i in Invitation.objects.filter(email__iexact=user.email).select_related(
+                "organisation"
+            )
+        ],
+    }
+
+
+@transaction.atomic
+def delete_account(user):
+    """Remove the person's identifying data; keep profession and employer for statistics."""
+    from allauth.account.models import EmailAddress
+
+    original_email = user.email
+    EmailAddress.objects.filter(user=user).delete()
+    Invitation.objects.filter(email__iexact=original_email, accepted_at__isnull=True).delete()
+    user.email = f"deleted-{user.pk}@anonymised.invalid"
+    user.first_name = ""
+    user.last_name = ""
+    user.phone = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    # A new password hash also invalidates every logged-in session of this person.
+    user.set_unusable_password()
+    user.anonymised_at = timezone.now()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+    return user
