@@ -26,6 +26,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("people.urls")),
+    path("", include("enrollment.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -23,6 +23,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock
+from people.professions import Profession
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -194,6 +195,27 @@ class CourseRun(ClusterableModel):
         blank=True,
         help_text=_("Empty: when the first session starts."),
     )
+    cancellation_deadline = models.DateTimeField(
+        _("cancellation deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Participants can cancel until then. Empty: when registration closes."),
+    )
+    employer_cap = models.PositiveIntegerField(
+        _("seats per employer"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: at most this many seats for one employer organisation."),
+    )
+    offer_window_hours = models.PositiveIntegerField(
+        _("offer window (hours)"),
+        default=48,
+        help_text=_("How long a waitlist offer holds a seat (shorter near the start)."),
+    )
+    offer_cutoff_hours = models.PositiveIntegerField(
+        _("no offers within (hours before start)"),
+        default=24,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -215,6 +237,20 @@ class CourseRun(ClusterableModel):
         FieldRowPanel([FieldPanel("capacity"), FieldPanel("waitlist_enabled")]),
         FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]),
         InlinePanel("sessions", heading=_("Sessions"), label=_("Session"), min_num=1),
+        MultiFieldPanel(
+            [
+                FieldPanel("cancellation_deadline"),
+                FieldPanel("employer_cap"),
+                FieldRowPanel([FieldPanel("offer_window_hours"), FieldPanel("offer_cutoff_hours")]),
+            ],
+            heading=_("Registration rules"),
+        ),
+        InlinePanel(
+            "reserved_seats",
+            heading=_("Reserved seats"),
+            label=_("Reservation"),
+            help_text=_("Seats kept for one profession until a release date."),
+        ),
     ]
 
     class Meta:
@@ -257,6 +293,10 @@ class CourseRun(ClusterableModel):
     @property
     def registration_deadline(self):
         return self.registration_closes_at or self.starts_at
+
+    @property
+    def effective_cancellation_deadline(self):
+        return self.cancellation_deadline or self.registration_deadline
 
     def registration_is_open(self, now=None):
         now = now or timezone.now()
@@ -321,3 +361,31 @@ class CourseSession(Orderable):
     def clean(self):
         if self.start_time and self.end_time and self.end_time <= self.start_time:
             raise ValidationError({"end_time": _("A session must end after it starts.")})
+
+
+class ReservedSeats(Orderable):
+    """K seats of a run kept for one profession (e.g. therapists) until ``release_at``; after
+    that, unused reserved seats are open to everyone and the waitlist moves."""
+
+    run = ParentalKey(CourseRun, on_delete=models.CASCADE, related_name="reserved_seats")
+    profession = models.CharField(
+        _("profession"), max_length=32, choices=Profession.choices, default=Profession.THERAPIST
+    )
+    seats = models.PositiveIntegerField(_("seats"))
+    release_at = models.DateTimeField(_("released to everyone at"))
+
+    panels = [
+        FieldRowPanel([FieldPanel("profession"), FieldPanel("seats"), FieldPanel("release_at")])
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("reserved seats")
+        verbose_name_plural = _("reserved seats")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "profession"], name="one_reservation_per_profession"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.seats} × {self.get_profession_display()}"

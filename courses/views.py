@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cms.models import ResourceCentrePage
+from enrollment.services.availability import reservation_summaries
 
 from .catalogue import attach_providers, filtered_runs, upcoming_runs
 from .ical import runs_calendar
@@ -26,7 +27,7 @@ def render_catalogue(request, page):
     providers = list(ResourceCentrePage.objects.live().order_by("title"))
     form, runs = filtered_runs(request.GET, providers=providers)
     page_obj = _page(request, runs, settings.CATALOGUE_PAGE_SIZE)
-    page_obj.object_list = attach_providers(page_obj.object_list)
+    page_obj.object_list = reservation_summaries(attach_providers(page_obj.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return TemplateResponse(
@@ -97,6 +98,11 @@ def run_as_json(run, request):
         ],
         "capacity": run.capacity,
         "seats_left": run.seats_left,
+        "waitlist_length": run.waitlist_length,
+        "reserved_seats": [
+            {"profession": r.profession, "seats_open": open_, "until": _iso(r.release_at)}
+            for r, open_ in run.open_reservations
+        ],
         "registration": {
             "opens": _iso(run.registration_opens_at),
             "closes": _iso(run.registration_deadline),
@@ -110,7 +116,7 @@ def api_runs(request):
     """Upcoming published runs as JSON; see docs/api.md."""
     form, runs = filtered_runs(request.GET)
     page_obj = _page(request, runs, settings.API_PAGE_SIZE)
-    runs = attach_providers(page_obj.object_list)
+    runs = reservation_summaries(attach_providers(page_obj.object_list))
 
     def page_url(number):
         query = request.GET.copy()

@@ -9,3 +9,10 @@ class AccountAdapter(DefaultAccountAdapter):
         if user.is_authenticated and not user.profile_complete:
             return reverse("profile_edit")
         return super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request):
+        """The first login after signing up (and verifying the address) is a login too."""
+        user = request.user
+        if user.is_authenticated and not user.profile_complete:
+            return reverse("profile_edit")
+        return super().get_signup_redirect_url(request)

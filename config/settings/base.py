@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "cms",
     "courses",
     "enrollment",
+    "outbox",
     "core",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -211,6 +212,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {"task": "core.tasks.publish_scheduled_pages", "schedule": 60.0},
+    "refresh-waitlists": {"task": "enrollment.tasks.refresh_waitlists", "schedule": 60.0},
+    "sweep-outbox": {"task": "outbox.tasks.sweep_outbox", "schedule": 60.0},
+    "purge-needs": {"task": "enrollment.tasks.purge_needs", "schedule": 6 * 60 * 60.0},
     "clear-expired-sessions": {
         "task": "core.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60.0,
@@ -242,6 +246,12 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+
+# Registration: every change locks the run row (PostgreSQL); a lock wait longer than this
+# becomes a friendly "busy, try again". ENROLLMENT_LOCK_RUNS=False exists for one test only.
+ENROLLMENT_LOCK_RUNS = True
+ENROLLMENT_LOCK_TIMEOUT_MS = int(os.environ.get("ENROLLMENT_LOCK_TIMEOUT_MS", "5000"))
+ENROLLMENT_TEST_PAUSE_AFTER_CHECK = 0
 
 # Catalogue
 CATALOGUE_PAGE_SIZE = 20

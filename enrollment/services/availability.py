@@ -1,31 +1,148 @@
-"""Seats left on a run: the one place availability is computed.
+"""Seats on a run: the one place availability is computed.
 
-Invariant: availability is derived from live rows at query time, never from a stored counter,
-so it cannot drift. Until registrations exist, seats left equals the capacity; the registration
-issue extends ``seats_left_expression`` with ``- confirmed - open offers``.
+Invariants:
+- availability is derived from live rows at query time, never from a stored counter;
+- a seat is held by a confirmed registration or by an offer that has not expired;
+- seats reserved for a profession stay closed to other professions until the reservation's
+  release time, for as many of them as that profession has not filled;
+- seats left = capacity - held, never below zero.
 """
 
-from django.db.models import F, IntegerField, Value
-from django.db.models.functions import Greatest
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from enrollment.models import Registration, RegistrationStatus
 
 
-def seats_left_expression():
-    """SQL expression for the seats left on a run (never below zero)."""
-    return Greatest(F("capacity"), Value(0), output_field=IntegerField())
+def holding_q(now, prefix=""):
+    """Registrations that hold a seat at ``now``."""
+    return Q(**{f"{prefix}status": RegistrationStatus.CONFIRMED}) | Q(
+        **{f"{prefix}status": RegistrationStatus.OFFERED, f"{prefix}offer_expires_at__gt": now}
+    )
 
 
-def with_availability(runs):
-    """Annotate a CourseRun queryset with ``seats_left`` in the same query."""
-    return runs.annotate(seats_left=seats_left_expression())
+def _count(condition):
+    rows = (
+        Registration.objects.filter(run=OuterRef("pk"))
+        .filter(condition)
+        .order_by()
+        .values("run")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
-def seats_left(run):
+def with_availability(runs, now=None):
+    """Annotate a CourseRun queryset with ``seats_taken``, ``seats_left`` and
+    ``waitlist_length`` in the same SQL query."""
+    now = now or timezone.now()
+    return runs.annotate(
+        seats_taken=_count(holding_q(now)),
+        waitlist_length=_count(Q(status=RegistrationStatus.WAITLISTED)),
+    ).annotate(
+        seats_left=Greatest(F("capacity") - F("seats_taken"), Value(0), output_field=IntegerField())
+    )
+
+
+def seats_left(run, now=None):
     """Seats left on one run, computed the same way as for lists."""
     annotated = getattr(run, "seats_left", None)
     if annotated is not None:
         return annotated
     return (
-        with_availability(type(run).objects.filter(pk=run.pk))
+        with_availability(type(run).objects.filter(pk=run.pk), now)
         .values_list("seats_left", flat=True)
         .get()
     )
+
+
+@dataclass
+class SeatState:
+    """Who holds the seats of one run, for deciding the next confirmation or offer."""
+
+    capacity: int
+    reservations: dict  # profession -> seats still reserved (release time not reached)
+    employer_cap: int | None = None
+    by_profession: Counter = field(default_factory=Counter)
+    by_employer: Counter = field(default_factory=Counter)
+
+    @property
+    def taken(self):
+        return sum(self.by_profession.values())
+
+    def unfilled_reserved(self, for_profession=None):
+        """Reserved seats not yet taken by their profession, except ``for_profession``'s."""
+        return sum(
+            max(0, seats - self.by_profession[profession])
+            for profession, seats in self.reservations.items()
+            if profession != for_profession
+        )
+
+    def free_for(self, profession):
+        return max(0, self.capacity - self.taken - self.unfilled_reserved(profession))
+
+    def employer_has_room(self, employer_id):
+        return (
+            self.employer_cap is None
+            or employer_id is None
+            or self.by_employer[employer_id] < self.employer_cap
+        )
+
+    def can_seat(self, profession, employer_id):
+        return self.free_for(profession) > 0 and self.employer_has_room(employer_id)
+
+    def add(self, profession, employer_id):
+        self.by_profession[profession] += 1
+        if employer_id is not None:
+            self.by_employer[employer_id] += 1
+
+
+def seat_state(run, now):
+    """Load the seat state of a run (two queries)."""
+    reservations = {r.profession: r.seats for r in run.reserved_seats.all() if r.release_at > now}
+    state = SeatState(
+        capacity=run.capacity, reservations=reservations, employer_cap=run.employer_cap
+    )
+    holders = (
+        Registration.objects.filter(run=run)
+        .filter(holding_q(now))
+        .values_list("profession", "employer_id")
+    )
+    for profession, employer_id in holders:
+        state.add(profession, employer_id)
+    return state
+
+
+def reservation_summaries(runs, now=None):
+    """Attach ``run.open_reservations`` = [(reservation, seats still reserved)] to each run,
+    with two queries for the whole list."""
+    from courses.models import ReservedSeats
+
+    now = now or timezone.now()
+    runs = list(runs)
+    ids = [run.pk for run in runs]
+    reservations = {}
+    for reservation in ReservedSeats.objects.filter(run_id__in=ids, release_at__gt=now):
+        reservations.setdefault(reservation.run_id, []).append(reservation)
+    counts = Counter()
+    if reservations:
+        rows = (
+            Registration.objects.filter(run_id__in=list(reservations))
+            .filter(holding_q(now))
+            .order_by()
+            .values_list("run_id", "profession")
+            .annotate(n=Count("pk"))
+        )
+        for run_id, profession, n in rows:
+            counts[(run_id, profession)] = n
+    for run in runs:
+        run.open_reservations = [
+            (r, max(0, r.seats - counts[(run.pk, r.profession)]))
+            for r in reservations.get(run.pk, [])
+        ]
+    return runs

@@ -1,0 +1,230 @@
+"""Registering for a course run, cancelling, and the organisers' changes to a run.
+
+Invariants (every function locks the run first, then checks, then writes, in one
+transaction):
+- confirmed + open offers never exceed the capacity;
+- seats reserved for a profession are not given to others before the release time;
+- a person has at most one active registration per run (also a database constraint);
+- someone who registers while people eligible for the same seat are waiting goes behind them;
+- every change is recorded (``RegistrationEvent``) and the person is told by email.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from courses.models import RunStatus
+from enrollment.models import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, Registration
+from enrollment.models import RegistrationStatus as Status
+
+from .availability import seat_state
+from .errors import (
+    AlreadyRegistered,
+    EnrollmentError,
+    NotAllowed,
+    PrerequisiteMissing,
+    ProfileIncomplete,
+    RegistrationClosed,
+    RunFull,
+)
+from .events import transition
+from .locking import lock_run, pause_for_race_test
+from .notify import registration_email
+from .waitlist import fill_free_seats, offer_deadline, position, refresh
+
+
+def has_completed_prerequisite(user, course):
+    """True if the course has no prerequisites, or the person completed one of them."""
+    required = list(course.prerequisites.values_list("pk", flat=True))
+    if not required:
+        return True
+    return Registration.objects.filter(
+        user=user, run__course_id__in=required, completed_at__isnull=False
+    ).exists()
+
+
+def _someone_eligible_waiting(run, state):
+    waiting = Registration.objects.filter(run=run, status=Status.WAITLISTED).values_list(
+        "profession", "employer_id"
+    )
+    return any(state.can_seat(profession, employer) for profession, employer in waiting)
+
+
+def register(
+    run, user, *, needs="", actor=None, now=None, organiser=False, waive_prerequisites=False
+):
+    """Register ``user`` for ``run``: confirmed if a seat is free for them, else waitlisted
+    (or RunFull when the run has no waitlist). ``organiser=True`` ignores the registration
+    window (organisers add people by hand); ``waive_prerequisites`` records the override."""
+    now = now or timezone.now()
+    actor = actor or user
+    if user.current_membership is None or not user.profession:
+        raise ProfileIncomplete()
+    with transaction.atomic():
+        run = lock_run(run.pk)
+        if run.status != RunStatus.PUBLISHED and not organiser:
+            raise RegistrationClosed()
+        if run.status == RunStatus.CANCELLED:
+            raise RegistrationClosed(_("This course run has been cancelled."))
+        if not organiser and not run.registration_is_open(now):
+            raise RegistrationClosed()
+        if Registration.objects.filter(run=run, user=user, status__in=ACTIVE_STATUSES).exists():
+            raise AlreadyRegistered()
+        if not waive_prerequisites and not has_completed_prerequisite(user, run.course):
+            titles = ", ".join(p.title for p in run.course.prerequisites.all())
+            raise PrerequisiteMissing(
+                _("This course requires that you have completed: %(courses)s.")
+                % {"courses": titles}
+            )
+        refresh(run, now)
+        state = seat_state(run, now)
+        employer = user.current_membership.organisation
+        seat_free = state.can_seat(user.profession, employer.pk)
+        # Behind the queue: before the cutoff free seats have already been offered to those
+        # waiting, after it they stay for them to be handled by the organisers.
+        if seat_free and offer_deadline(run, now) is None and _someone_eligible_waiting(run, state):
+            seat_free = False
+        if not seat_free and not run.waitlist_enabled:
+            raise RunFull()
+        pause_for_race_test()
+        registration = Registration(
+            run=run,
+            user=user,
+            profession=user.profession,
+            employer=employer,
+            enrolled_by=actor if actor.pk != user.pk else None,
+            needs=needs.strip(),
+            prerequisite_waived_by=actor if waive_prerequisites else None,
+        )
+        if seat_free:
+            registration.confirmed_at = now
+            status = Status.CONFIRMED
+        else:
+            registration.waitlisted_at = now
+            status = Status.WAITLISTED
+        reason = _("Added by an organiser") if organiser else _("Registered")
+        try:
+            with transaction.atomic():
+                transition(registration, status, now=now, actor=actor, reason=reason)
+        except IntegrityError as exc:
+            raise AlreadyRegistered() from exc
+        if status == Status.CONFIRMED:
+            registration_email(registration, "confirmed")
+        else:
+            registration_email(registration, "waitlisted", position=position(registration))
+    return registration
+
+
+def can_cancel(registration, now=None):
+    now = now or timezone.now()
+    return registration.status in ACTIVE_STATUSES and (
+        now < registration.run.effective_cancellation_deadline
+        if registration.run.effective_cancellation_deadline
+        else True
+    )
+
+
+def cancel(registration, *, actor, reason="", now=None, organiser=False):
+    """Cancel an active registration; a freed seat goes to the waitlist at once.
+    Participants cancel until the run's cancellation deadline; organisers at any time."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        run = lock_run(registration.run_id)
+        registration = Registration.objects.select_related("user", "run__course").get(
+            pk=registration.pk
+        )
+        if registration.status not in ACTIVE_STATUSES:
+            raise EnrollmentError(_("This registration is no longer active."))
+        if not organiser:
+            if actor.pk != registration.user_id:
+                raise NotAllowed()
+            deadline = run.effective_cancellation_deadline
+            if deadline and now >= deadline:
+                raise EnrollmentError(
+                    _("The cancellation deadline has passed. Contact the organiser.")
+                )
+        held_seat = registration.status in SEAT_HOLDING_STATUSES
+        registration.cancelled_at = now
+        registration.offer_nonce = ""
+        transition(
+            registration,
+            Status.CANCELLED,
+            now=now,
+            actor=actor,
+            reason=reason or _("Cancelled"),
+            fields=["cancelled_at", "offer_nonce"],
+        )
+        registration_email(registration, "cancelled")
+        if held_seat:
+            fill_free_seats(run, now)
+    return registration
+
+
+def change_capacity(run, capacity, *, actor, reason="", now=None):
+    """Set a new capacity; never below the seats already held (nobody confirmed is removed).
+    More seats move the waitlist at once."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        run = lock_run(run.pk)
+        held = seat_state(run, now).taken
+        if capacity < held:
+            raise EnrollmentError(
+                _("%(held)d seats are taken; the capacity cannot be lower.") % {"held": held}
+            )
+        old = run.capacity
+        run.capacity = capacity
+        run.save(update_fields=["capacity", "updated_at"])
+        log(
+            instance=run,
+            action="enrollment.capacity",
+            user=actor,
+            data={"from": old, "to": capacity, "reason": str(reason)},
+        )
+        refresh(run, now)
+    return run
+
+
+def set_priority(registration, priority, *, actor, reason, now=None):
+    """Raise (or lower) a waitlisted person's priority; the reason is recorded."""
+    now = now or timezone.now()
+    if not str(reason).strip():
+        raise EnrollmentError(_("Give a reason for the priority."))
+    with transaction.atomic():
+        run = lock_run(registration.run_id)
+        registration = Registration.objects.get(pk=registration.pk)
+        if registration.status != Status.WAITLISTED:
+            raise EnrollmentError(_("Only people on the waitlist have a priority."))
+        registration.priority = priority
+        registration.priority_reason = str(reason).strip()[:300]
+        registration.save(update_fields=["priority", "priority_reason", "updated_at"])
+        transition(
+            registration,
+            Status.WAITLISTED,
+            now=now,
+            actor=actor,
+            reason=_("Priority set to %(p)d: %(reason)s")
+            % {"p": priority, "reason": registration.priority_reason},
+        )
+        fill_free_seats(run, now)
+    return registration
+
+
+def mark_completed(registration, *, actor, completed=True, now=None):
+    """Until attendance exists, organisers mark a confirmed registration completed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        lock_run(registration.run_id)
+        registration = Registration.objects.get(pk=registration.pk)
+        if registration.status != Status.CONFIRMED:
+            raise EnrollmentError(_("Only confirmed participants can complete a course."))
+        registration.completed_at = now if completed else None
+        registration.save(update_fields=["completed_at", "updated_at"])
+        transition(
+            registration,
+            Status.CONFIRMED,
+            now=now,
+            actor=actor,
+            reason=_("Marked as completed") if completed else _("Completion removed"),
+        )
+    return registration

@@ -1,0 +1,165 @@
+"""Participant views: register for a run, "my courses", cancel, and answer a waitlist offer.
+Thin: the rules live in ``enrollment.services``."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courses.catalogue import attach_providers
+from courses.models import CourseRun, CourseSession, RunStatus
+
+from .forms import OfferAnswerForm, RegisterForm
+from .models import ACTIVE_STATUSES, Registration, RegistrationStatus
+from .services.availability import reservation_summaries, with_availability
+from .services.errors import EnrollmentError
+from .services.registration import can_cancel, cancel, register
+from .services.waitlist import (
+    accept_offer,
+    decline_offer,
+    position,
+    refresh_run,
+    registration_for_token,
+)
+
+
+def _public_run(run_id):
+    runs = with_availability(
+        CourseRun.objects.filter(status__in=[RunStatus.PUBLISHED, RunStatus.CANCELLED])
+        .select_related("course", "municipality__county")
+        .prefetch_related("sessions")
+    )
+    run = get_object_or_404(runs, pk=run_id, course__live=True)
+    attach_providers([run])
+    reservation_summaries([run])
+    return run
+
+
+def run_detail(request, run_id):
+    """A run's page: details, seats and the registration form."""
+    run = _public_run(run_id)
+    registration = None
+    if request.user.is_authenticated:
+        registration = Registration.objects.filter(
+            run=run, user=request.user, status__in=ACTIVE_STATUSES
+        ).first()
+    form = RegisterForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        if not request.user.profile_complete:
+            messages.info(request, _("Complete your profile before you register."))
+            return redirect("profile_edit")
+        if form.is_valid():
+            try:
+                registration = register(run, request.user, needs=form.cleaned_data["needs"])
+            except EnrollmentError as exc:
+                messages.error(request, exc.message)
+                status = exc.status_code
+            else:
+                if registration.status == RegistrationStatus.CONFIRMED:
+                    messages.success(
+                        request, _("You are registered. A confirmation is on its way.")
+                    )
+                else:
+                    messages.info(
+                        request,
+                        _("The course is full. You are number %(n)d on the waitlist.")
+                        % {"n": position(registration)},
+                    )
+                return redirect("my_courses")
+        else:
+            status = 400
+    context = {
+        "run": run,
+        "registration": registration,
+        "position": position(registration) if registration else None,
+        "form": form,
+        "registration_open": run.registration_is_open(),
+    }
+    return render(request, "enrollment/run_detail.html", context, status=status)
+
+
+@login_required
+def my_courses(request):
+    # An offer that expired while nobody looked is applied now, and its seat passed on.
+    for run_id in (
+        Registration.objects.filter(
+            user=request.user,
+            status=RegistrationStatus.OFFERED,
+            offer_expires_at__lte=timezone.now(),
+        )
+        .values_list("run_id", flat=True)
+        .distinct()
+    ):
+        refresh_run(run_id)
+    registrations = list(
+        Registration.objects.filter(user=request.user)
+        .select_related("run__course", "run__municipality", "enrolled_by")
+        .prefetch_related(
+            Prefetch("run__sessions", queryset=CourseSession.objects.order_by("date", "start_time"))
+        )
+        .order_by("-created_at")
+    )
+    today = timezone.localdate()
+    groups = {"offered": [], "upcoming": [], "waitlisted": [], "past": [], "ended": []}
+    for reg in registrations:
+        sessions = reg.run.ordered_sessions()
+        finished = bool(sessions) and sessions[-1].date < today
+        reg.can_cancel = can_cancel(reg)
+        if reg.status == RegistrationStatus.OFFERED:
+            groups["offered"].append(reg)
+        elif reg.status == RegistrationStatus.WAITLISTED:
+            reg.position = position(reg)
+            groups["waitlisted"].append(reg)
+        elif reg.status == RegistrationStatus.CONFIRMED:
+            groups["past" if finished else "upcoming"].append(reg)
+        else:
+            groups["ended"].append(reg)
+    return render(request, "enrollment/my_courses.html", {"groups": groups})
+
+
+@require_POST
+@login_required
+def cancel_registration(request, registration_id):
+    registration = get_object_or_404(
+        Registration.objects.select_related("run"), pk=registration_id, user=request.user
+    )
+    try:
+        cancel(registration, actor=request.user, reason=_("Cancelled by the participant"))
+    except EnrollmentError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your registration has been cancelled."))
+    return redirect("my_courses")
+
+
+def offer(request, token):
+    """The link in an offer email. GET only shows the offer (mail scanners follow links);
+    the answer is a POST. No login needed: the signed, single-use token is the key."""
+    try:
+        registration = registration_for_token(token)
+    except EnrollmentError as exc:
+        return render(request, "enrollment/offer.html", {"error": exc.message}, status=410)
+    if request.method == "POST":
+        form = OfferAnswerForm(request.POST)
+        if not form.is_valid():
+            raise Http404
+        try:
+            if form.cleaned_data["answer"] == "accept":
+                accept_offer(registration)
+                messages.success(request, _("The seat is yours. A confirmation is on its way."))
+            else:
+                decline_offer(registration)
+                messages.info(request, _("You have declined the seat. Thank you for answering."))
+        except EnrollmentError as exc:
+            return render(
+                request, "enrollment/offer.html", {"error": exc.message}, status=exc.status_code
+            )
+        return redirect("my_courses" if request.user.is_authenticated else "/")
+    return render(request, "enrollment/offer.html", {"registration": registration})
