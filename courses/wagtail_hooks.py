@@ -1,3 +1,5 @@
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import ObjectList
@@ -5,6 +7,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import HeaderButton, MenuItem
 from wagtail.permissions import register_permission_policy
 
 from .forms import CourseRunForm
@@ -15,7 +18,17 @@ register_permission_policy(CourseRun, CourseRunPermissionPolicy(CourseRun))
 
 
 class RunIndexView(RunScopeMixin, generic.IndexView):
-    pass
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        buttons.append(
+            MenuItem(
+                _("Participants"),
+                url=reverse("run_participants", args=[instance.pk]),
+                icon_name="group",
+                priority=5,
+            )
+        )
+        return buttons
 
 
 class RunCreateView(RunScopeMixin, generic.CreateView):
@@ -23,7 +36,18 @@ class RunCreateView(RunScopeMixin, generic.CreateView):
 
 
 class RunEditView(RunScopeMixin, generic.EditView):
-    pass
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        buttons.append(
+            HeaderButton(
+                _("Participants"),
+                url=reverse("run_participants", args=[self.object.pk]),
+                icon_name="group",
+                priority=5,
+            )
+        )
+        return buttons
 
 
 class RunDeleteView(RunScopeMixin, generic.DeleteView):

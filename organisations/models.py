@@ -126,6 +126,11 @@ class Organisation(models.Model):
         place = f", {self.municipality.name}" if self.municipality_id else ""
         return f"{self.name}{place}"
 
+    def clean_fields(self, exclude=None):
+        # Before the field checks, so that '974 760 673' is not rejected as too long.
+        self.org_number = normalise_org_number(self.org_number)
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
         self.org_number = normalise_org_number(self.org_number)
         if self.municipality_id and not self.county_id:

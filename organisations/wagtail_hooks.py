@@ -139,7 +139,6 @@ class PendingOrganisationViewSet(OrganisationViewSet):
     index_view_class = PendingIndexView
     list_display = ["name", "org_number", "municipality", "requested_by", "created_at"]
     list_filter = ["kind", "county"]
-    add_view_enabled = False
 
 
 class MembershipViewSet(ModelViewSet):

@@ -143,7 +143,13 @@ def refresh_run(run_id, now=None):
         return refresh(run, now)
 
 
+OFFER_EXPIRED = _("The offer expired and the seat has gone to the next person.")
+
+
 def _locked_offer(registration, now, actor):
+    """Lock the run and reload the offer. An offer found expired is applied (its seat passed
+    on) and ``None`` returned: the caller must let that transaction commit and only then raise
+    ``OfferNotValid(OFFER_EXPIRED)``, or the expiry would be rolled back with the error."""
     assert transaction.get_connection().in_atomic_block
     run = lock_run(registration.run_id)
     registration = Registration.objects.select_related("user", "run__course").get(
@@ -151,7 +157,7 @@ def _locked_offer(registration, now, actor):
     )
     if registration.status == RegistrationStatus.OFFERED and registration.offer_expires_at <= now:
         refresh(run, now)
-        raise OfferNotValid(_("The offer expired and the seat has gone to the next person."))
+        return run, None
     if registration.status != RegistrationStatus.OFFERED:
         raise OfferNotValid()
     if actor is not None and actor.is_authenticated and actor.pk != registration.user_id:
@@ -163,34 +169,40 @@ def accept_offer(registration, *, now=None, actor=None):
     """Take the offered seat."""
     now = now or timezone.now()
     with transaction.atomic():
-        _run, registration = _locked_offer(registration, now, actor)
-        registration.confirmed_at = now
-        registration.offer_nonce = ""
-        transition(
-            registration,
-            RegistrationStatus.CONFIRMED,
-            now=now,
-            actor=registration.user,
-            reason=_("Offer accepted"),
-            fields=["confirmed_at", "offer_nonce"],
-        )
-        registration_email(registration, "confirmed")
-    return registration
+        _run, offered = _locked_offer(registration, now, actor)
+        if offered is not None:
+            offered.confirmed_at = now
+            offered.offer_nonce = ""
+            transition(
+                offered,
+                RegistrationStatus.CONFIRMED,
+                now=now,
+                actor=offered.user,
+                reason=_("Offer accepted"),
+                fields=["confirmed_at", "offer_nonce"],
+            )
+            registration_email(offered, "confirmed")
+    if offered is None:
+        raise OfferNotValid(OFFER_EXPIRED)
+    return offered
 
 
 def decline_offer(registration, *, now=None, actor=None):
     """Say no to the offered seat; it goes to the next person."""
     now = now or timezone.now()
     with transaction.atomic():
-        run, registration = _locked_offer(registration, now, actor)
-        registration.offer_nonce = ""
-        transition(
-            registration,
-            RegistrationStatus.DECLINED,
-            now=now,
-            actor=registration.user,
-            reason=_("Offer declined"),
-            fields=["offer_nonce"],
-        )
-        fill_free_seats(run, now)
-    return registration
+        run, offered = _locked_offer(registration, now, actor)
+        if offered is not None:
+            offered.offer_nonce = ""
+            transition(
+                offered,
+                RegistrationStatus.DECLINED,
+                now=now,
+                actor=offered.user,
+                reason=_("Offer declined"),
+                fields=["offer_nonce"],
+            )
+            fill_free_seats(run, now)
+    if offered is None:
+        raise OfferNotValid(OFFER_EXPIRED)
+    return offered
