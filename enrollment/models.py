@@ -46,6 +46,8 @@ class RegistrationQuerySet(models.QuerySet):
 
 
 class Registration(models.Model):
+    # Operational rows: Wagtail's reference index would only slow every save down.
+    wagtail_reference_index_ignore = True
     run = models.ForeignKey(
         "courses.CourseRun",
         on_delete=models.PROTECT,
@@ -133,6 +135,9 @@ class Registration(models.Model):
 
 class RegistrationEvent(models.Model):
     """One state change of a registration: who, when, from, to and why."""
+
+    # Operational rows: Wagtail's reference index would only slow every save down.
+    wagtail_reference_index_ignore = True
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="events")
     run = models.ForeignKey(

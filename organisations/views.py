@@ -103,12 +103,29 @@ def withdraw(request, pk, invitation_id):
     return redirect("organisation", pk=org.pk)
 
 
+def _accepted_by_current_member(user, token):
+    if not user.is_authenticated:
+        return False
+    accepted = Invitation.objects.filter(token=token, accepted_by=user).first()
+    membership = user.current_membership
+    return bool(accepted and membership and membership.organisation_id == accepted.organisation_id)
+
+
 def invitation(request, token):
     """The link in the invitation email. Anyone with the link sees whom it is from; only the
     invited person, logged in, can accept it."""
     try:
         inv = find_invitation(token)
     except InvitationError as exc:
+        if _accepted_by_current_member(request.user, token):
+            # Signing up through the link accepts the invitation on email confirmation, and
+            # allauth then returns the new member here: not an error for them.
+            messages.success(
+                request,
+                _("You are now a member of %(name)s.")
+                % {"name": request.user.current_membership.organisation.name},
+            )
+            return redirect("profile")
         return render(request, "organisations/invitation.html", {"error": str(exc)}, status=410)
     if request.method == "POST":
         if not request.user.is_authenticated:

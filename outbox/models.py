@@ -14,6 +14,8 @@ class MessageStatus(models.TextChoices):
 
 
 class OutgoingMessage(models.Model):
+    # Operational rows: Wagtail's reference index would only slow every save down.
+    wagtail_reference_index_ignore = True
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text"))

@@ -11,8 +11,9 @@ import time
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
+from django.db.models import Prefetch
 
-from courses.models import CourseRun
+from courses.models import CourseRun, CourseSession
 
 from .errors import RunBusy
 
@@ -21,7 +22,9 @@ def lock_run(run_id):
     """Lock and return the run. Must be called inside ``transaction.atomic()``."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_run() must be called inside a transaction")
-    runs = CourseRun.objects.select_related("course").prefetch_related("reserved_seats")
+    runs = CourseRun.objects.select_related("course").prefetch_related(
+        "reserved_seats", Prefetch("sessions", queryset=CourseSession.objects.order_by("date"))
+    )
     if not getattr(settings, "ENROLLMENT_LOCK_RUNS", True):
         run = runs.get(pk=run_id)
     else:

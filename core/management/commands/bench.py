@@ -28,8 +28,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--repeat", type=int, default=10)
+        parser.add_argument(
+            "--registrations",
+            type=int,
+            default=0,
+            metavar="CLIENTS",
+            help="Instead of pages: CLIENTS concurrent registrations on one run.",
+        )
+        parser.add_argument("--rounds", type=int, default=5)
 
-    def handle(self, *args, repeat, **options):
+    def handle(self, *args, repeat, registrations, rounds, **options):
+        if registrations:
+            from core.bench_registrations import bench_registrations
+
+            bench_registrations(self.stdout, clients=registrations, rounds=rounds)
+            return
         client = Client(HTTP_HOST="127.0.0.1")
         runs = CourseRun.objects.count()
         self.stdout.write(f"{connection.vendor}, {runs} runs, {repeat} requests per page")
