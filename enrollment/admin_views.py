@@ -227,7 +227,7 @@ def _registration(request, run_id, registration_id):
 
 def cancel_participant(request, run_id, registration_id):
     run, registration = _registration(request, run_id, registration_id)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if _run_action(
             request,
@@ -253,7 +253,10 @@ def cancel_participant(request, run_id, registration_id):
 
 def participant_priority(request, run_id, registration_id):
     run, registration = _registration(request, run_id, registration_id)
-    form = PriorityForm(request.POST or None, initial={"priority": registration.priority})
+    form = PriorityForm(
+        request.POST if request.method == "POST" else None,
+        initial={"priority": registration.priority},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _run_action(

@@ -48,7 +48,7 @@ class MergeForm(forms.Form):
 def merge_view(request, pk):
     _require_change_permission(request.user)
     source = get_object_or_404(Organisation, pk=pk)
-    form = MergeForm(request.POST or None, source=source)
+    form = MergeForm(request.POST if request.method == "POST" else None, source=source)
     if request.method == "POST" and form.is_valid():
         target = form.cleaned_data["target"]
         try:
