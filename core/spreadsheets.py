@@ -25,3 +25,38 @@ class SafeSpreadsheetExportMixin:
             return value if export_format == "xlsx" else value.strftime("%d.%m.%Y %H:%M")
         value = super().preprocess_field_value(field, value, export_format)
         return neutralise_formula(value)
+
+
+def spreadsheet_response(filename, headers, rows, export_format):
+    """A CSV (UTF-8 with BOM, semicolons, as Excel in Norway expects) or XLSX download with
+    formula cells neutralised."""
+    import csv
+    import io
+
+    from django.http import HttpResponse
+    from openpyxl import Workbook
+
+    rows = [[neutralise_formula(cell) for cell in row] for row in rows]
+    if export_format == "xlsx":
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append([str(h) for h in headers])
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow([str(h) for h in headers])
+        writer.writerows(rows)
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+        export_format = "csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{export_format}"'
+    return response

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from courses.catalogue import attach_providers
 from courses.models import CourseRun, CourseSession, RunStatus
+from organisations.services.memberships import coordinated_organisations
 
 from .forms import OfferAnswerForm, RegisterForm
 from .models import ACTIVE_STATUSES, Registration, RegistrationStatus
@@ -81,6 +82,8 @@ def run_detail(request, run_id):
         "position": position(registration) if registration else None,
         "form": form,
         "registration_open": run.registration_is_open(),
+        "coordinated": request.user.is_authenticated
+        and coordinated_organisations(request.user).exists(),
     }
     return render(request, "enrollment/run_detail.html", context, status=status)
 

@@ -1,8 +1,12 @@
 """Coordinator pages and invitation links. A coordinator reaches only organisations they
 currently coordinate; any other organisation id is a 404, so ids cannot be probed."""
 
+from allauth.account.models import EmailAddress
 from django.contrib import messages
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from people.services.invited import is_unclaimed
 
 from .forms import InviteForm, MemberFilterForm
 from .models import Invitation, Membership
@@ -127,6 +133,9 @@ def invitation(request, token):
             )
             return redirect("profile")
         return render(request, "organisations/invitation.html", {"error": str(exc)}, status=410)
+    invited = get_user_model().objects.filter(email__iexact=inv.email).first()
+    if invited is not None and is_unclaimed(invited) and not request.user.is_authenticated:
+        return _claim_account(request, inv, invited)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.path}")
@@ -144,3 +153,27 @@ def invitation(request, token):
         )
         return redirect("profile")
     return render(request, "organisations/invitation.html", {"invitation": inv})
+
+
+def _claim_account(request, inv, invited):
+    """Someone a coordinator enrolled before they had an account: the link proves they own
+    the address, so they choose a password here and go on to complete their profile."""
+    form = SetPasswordForm(invited, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            EmailAddress.objects.update_or_create(
+                user=invited,
+                email__iexact=invited.email,
+                defaults={"email": invited.email, "verified": True, "primary": True},
+            )
+            accept_invitation(inv.token, invited)
+        login(request, invited, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            _("Welcome! Check your profile so that your course registration can be completed."),
+        )
+        return redirect("profile_edit")
+    return render(
+        request, "organisations/claim.html", {"invitation": inv, "form": form, "invited": invited}
+    )

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enrollment.services.coordinator import confirm_held_seats
 from organisations.models import Organisation
 from organisations.services.memberships import request_employer, set_employer
 
@@ -39,6 +40,9 @@ def profile_edit(request):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your profile has been saved."))
+        if request.user.profile_complete and confirm_held_seats(request.user):
+            messages.success(request, _("The course seats held for you are now confirmed."))
+            return redirect("my_courses")
         if request.user.current_membership is None:
             return redirect("employer")
         return redirect("profile")

@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from courses.models import RunStatus
-from enrollment.models import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, Registration
+from enrollment.models import (
+    ACTIVE_STATUSES,
+    SEAT_HOLDING_STATUSES,
+    Registration,
+    new_offer_nonce,
+)
 from enrollment.models import RegistrationStatus as Status
 
 from .availability import seat_state
@@ -51,40 +56,74 @@ def _someone_eligible_waiting(run, state):
     return any(state.can_seat(profession, employer) for profession, employer in waiting)
 
 
+def check_eligible(run, user, *, now, organiser=False, waive_prerequisites=False):
+    """Raise the reason ``user`` cannot be registered for the (locked) ``run`` now, if any."""
+    if user.current_membership is None or not user.profession:
+        raise ProfileIncomplete()
+    if run.status == RunStatus.CANCELLED:
+        raise RegistrationClosed(_("This course run has been cancelled."))
+    if run.status != RunStatus.PUBLISHED and not organiser:
+        raise RegistrationClosed()
+    if not organiser and not run.registration_is_open(now):
+        raise RegistrationClosed()
+    if Registration.objects.filter(run=run, user=user, status__in=ACTIVE_STATUSES).exists():
+        raise AlreadyRegistered()
+    if not waive_prerequisites and not has_completed_prerequisite(user, run.course):
+        titles = ", ".join(p.title for p in run.course.prerequisites.all())
+        raise PrerequisiteMissing(
+            _("This course requires that you have completed: %(courses)s.") % {"courses": titles}
+        )
+
+
+def seat_is_free(run, state, profession, employer_id, now):
+    """Whether a newcomer of this profession and employer would get a seat now. After the
+    offer cutoff, free seats stay for those already waiting (handled by the organisers)."""
+    if not state.can_seat(profession, employer_id):
+        return False
+    return not (offer_deadline(run, now) is None and _someone_eligible_waiting(run, state))
+
+
 def register(
-    run, user, *, needs="", actor=None, now=None, organiser=False, waive_prerequisites=False
+    run,
+    user,
+    *,
+    needs="",
+    actor=None,
+    now=None,
+    organiser=False,
+    waive_prerequisites=False,
+    force_waitlist=False,
+    hold=False,
+    state=None,
+    notify=True,
 ):
     """Register ``user`` for ``run``: confirmed if a seat is free for them, else waitlisted
-    (or RunFull when the run has no waitlist). ``organiser=True`` ignores the registration
-    window (organisers add people by hand); ``waive_prerequisites`` records the override."""
+    (or RunFull when the run has no waitlist).
+
+    ``organiser=True`` ignores the registration window (organisers add people by hand);
+    ``waive_prerequisites`` records the override; ``force_waitlist`` puts the person on the
+    waitlist even if a seat is free (a coordinator's "whole team on the waitlist");
+    ``hold`` gives a free seat as an offer instead of a confirmation (someone enrolled by a
+    coordinator before having an account: the seat lapses if they do not take it in time).
+    ``state`` lets a caller that registers several people under one lock pass its SeatState;
+    ``notify=False`` leaves the email to the caller (who sends one combined message).
+    """
     now = now or timezone.now()
     actor = actor or user
     if user.current_membership is None or not user.profession:
         raise ProfileIncomplete()
     with transaction.atomic():
         run = lock_run(run.pk)
-        if run.status != RunStatus.PUBLISHED and not organiser:
-            raise RegistrationClosed()
-        if run.status == RunStatus.CANCELLED:
-            raise RegistrationClosed(_("This course run has been cancelled."))
-        if not organiser and not run.registration_is_open(now):
-            raise RegistrationClosed()
-        if Registration.objects.filter(run=run, user=user, status__in=ACTIVE_STATUSES).exists():
-            raise AlreadyRegistered()
-        if not waive_prerequisites and not has_completed_prerequisite(user, run.course):
-            titles = ", ".join(p.title for p in run.course.prerequisites.all())
-            raise PrerequisiteMissing(
-                _("This course requires that you have completed: %(courses)s.")
-                % {"courses": titles}
-            )
-        refresh(run, now)
-        state = seat_state(run, now)
+        check_eligible(
+            run, user, now=now, organiser=organiser, waive_prerequisites=waive_prerequisites
+        )
+        if state is None:
+            refresh(run, now)
+            state = seat_state(run, now)
         employer = user.current_membership.organisation
-        seat_free = state.can_seat(user.profession, employer.pk)
-        # Behind the queue: before the cutoff free seats have already been offered to those
-        # waiting, after it they stay for them to be handled by the organisers.
-        if seat_free and offer_deadline(run, now) is None and _someone_eligible_waiting(run, state):
-            seat_free = False
+        seat_free = not force_waitlist and seat_is_free(
+            run, state, user.profession, employer.pk, now
+        )
         if not seat_free and not run.waitlist_enabled:
             raise RunFull()
         pause_for_race_test()
@@ -97,21 +136,33 @@ def register(
             needs=needs.strip(),
             prerequisite_waived_by=actor if waive_prerequisites else None,
         )
-        if seat_free:
+        if seat_free and hold:
+            registration.offered_at = now
+            registration.offer_expires_at = offer_deadline(run, now) or run.starts_at
+            registration.offer_nonce = new_offer_nonce()
+            status = Status.OFFERED
+        elif seat_free:
             registration.confirmed_at = now
             status = Status.CONFIRMED
         else:
             registration.waitlisted_at = now
             status = Status.WAITLISTED
-        reason = _("Added by an organiser") if organiser else _("Registered")
+        if organiser:
+            reason = _("Added by an organiser")
+        elif actor.pk != user.pk:
+            reason = _("Enrolled by %(name)s") % {"name": actor}
+        else:
+            reason = _("Registered")
         try:
             with transaction.atomic():
                 transition(registration, status, now=now, actor=actor, reason=reason)
         except IntegrityError as exc:
             raise AlreadyRegistered() from exc
-        if status == Status.CONFIRMED:
+        if status != Status.WAITLISTED:
+            state.add(registration.profession, employer.pk)
+        if notify and status == Status.CONFIRMED:
             registration_email(registration, "confirmed")
-        else:
+        elif notify and status == Status.WAITLISTED:
             registration_email(registration, "waitlisted", position=position(registration))
     return registration
 
@@ -125,9 +176,10 @@ def can_cancel(registration, now=None):
     )
 
 
-def cancel(registration, *, actor, reason="", now=None, organiser=False):
+def cancel(registration, *, actor, reason="", now=None, organiser=False, on_behalf=False):
     """Cancel an active registration; a freed seat goes to the waitlist at once.
-    Participants cancel until the run's cancellation deadline; organisers at any time."""
+    Participants (or their coordinator, ``on_behalf``) cancel until the run's cancellation
+    deadline; organisers at any time."""
     now = now or timezone.now()
     with transaction.atomic():
         run = lock_run(registration.run_id)
@@ -137,7 +189,7 @@ def cancel(registration, *, actor, reason="", now=None, organiser=False):
         if registration.status not in ACTIVE_STATUSES:
             raise EnrollmentError(_("This registration is no longer active."))
         if not organiser:
-            if actor.pk != registration.user_id:
+            if actor.pk != registration.user_id and not on_behalf:
                 raise NotAllowed()
             deadline = run.effective_cancellation_deadline
             if deadline and now >= deadline:
