@@ -128,3 +128,45 @@ def bench_registrations(stdout, clients=50, rounds=5):
         f"(best {max(rates):.1f}); queries per registration: "
         f"{len(confirmed_q)} confirmed, {len(waitlisted_q)} waitlisted"
     )
+
+
+def bench_spreadsheet(stdout, rows=500, rounds=5):
+    """Read and validate an XLSX of ``rows`` colleagues (half members, half new, a few bad)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from enrollment.services.coordinator import entries_from_rows, preview
+    from enrollment.services.spreadsheet import read_upload
+
+    users = _users(rows // 2)
+    organisation = Organisation.objects.get(name="Bench organisation")
+    run = CourseRun.objects.prefetch_related("sessions").get(pk=_run(capacity=rows // 3).pk)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["name", "email", "profession"])
+    for i in range(rows):
+        if i < len(users):
+            sheet.append([f"Bench {i}", users[i].email, "therapist"])
+        elif i % 50 == 0:
+            sheet.append([f"Bad {i}", "not-an-email", "astronaut"])
+        else:
+            sheet.append([f"New Person {i}", f"new-{i}@{BENCH_DOMAIN}", "Jobbspesialist"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()
+    timings = []
+    for _round in range(rounds):
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            parsed = read_upload(SimpleUploadedFile("team.xlsx", data))
+            entries = preview(run, entries_from_rows(parsed, organisation, run))
+            timings.append(time.perf_counter() - start)
+    _cleanup(run)
+    bad = sum(1 for e in entries if not e.ok)
+    stdout.write(
+        f"{connection.vendor}: {rows} rows ({len(data) // 1024} KB XLSX) read and validated in "
+        f"median {statistics.median(timings) * 1000:.0f} ms (max {max(timings) * 1000:.0f} ms), "
+        f"{len(queries)} queries, {bad} rows with problems"
+    )

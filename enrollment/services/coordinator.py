@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from courses.models import RunStatus
 from enrollment.models import ACTIVE_STATUSES, Registration, RegistrationStatus
 from organisations.models import Membership
 from outbox.services import enqueue
@@ -28,10 +29,10 @@ from people.professions import Profession
 from people.services.invited import create_invited_person
 
 from .availability import seat_state
-from .errors import EnrollmentError
+from .errors import EnrollmentError, ProfileIncomplete, RegistrationClosed
 from .locking import lock_run
 from .notify import registration_email
-from .registration import check_eligible, register, seat_is_free
+from .registration import register, seat_is_free
 from .waitlist import refresh
 
 FIT = "fit"  # the team is enrolled as far as seats go, the rest waitlisted
@@ -126,23 +127,57 @@ def entries_for_members(users):
     ]
 
 
+def _run_check(run, now):
+    """The run-level rules of ``check_eligible`` (status and window), or the refusal."""
+    if run.status != RunStatus.PUBLISHED or not run.registration_is_open(now):
+        return RegistrationClosed().message
+    return None
+
+
 def _plan(run, entries, now):
-    """Fill in each valid entry's outcome, in order, on a copy of the seat state."""
+    """Fill in each valid entry's outcome, in order, on a copy of the seat state. The same
+    rules as ``register``, checked for the whole list in a fixed number of queries."""
     state = seat_state(run, now)
+    closed = _run_check(run, now)
+    user_ids = [e.user.pk for e in entries if e.user is not None]
+    employers = dict(
+        Membership.objects.current()
+        .filter(user_id__in=user_ids)
+        .values_list("user_id", "organisation_id")
+    )
+    registered = set(
+        Registration.objects.filter(
+            run=run, status__in=ACTIVE_STATUSES, user_id__in=user_ids
+        ).values_list("user_id", flat=True)
+    )
+    required = list(run.course.prerequisites.values_list("pk", flat=True))
+    qualified = set(
+        Registration.objects.filter(
+            user_id__in=user_ids, run__course_id__in=required, completed_at__isnull=False
+        ).values_list("user_id", flat=True)
+        if required
+        else user_ids
+    )
     for entry in entries:
         if not entry.ok:
             continue
         user = entry.user
+        if closed:
+            entry.problems.append(closed)
+            continue
         if user is not None:
-            try:
-                check_eligible(run, user, now=now)
-            except EnrollmentError as exc:
-                entry.problems.append(exc.message)
+            if user.pk not in employers or not user.profession:
+                entry.problems.append(ProfileIncomplete().message)
+            elif user.pk in registered:
+                entry.problems.append(_("already registered for this course"))
+            elif user.pk not in qualified:
+                entry.problems.append(_("has not completed the required course"))
+            if not entry.ok:
                 continue
-        elif run.course.prerequisites.exists():
+        elif required:
             entry.problems.append(_("the course has prerequisites, which a new person lacks"))
             continue
-        employer_id = user.current_membership.organisation_id if user else None
+        employer_id = employers.get(user.pk) if user else None
         profession = user.profession if user else entry.profession
         if seat_is_free(run, state, profession, employer_id, now):
             entry.outcome = "held" if entry.invite else "confirmed"

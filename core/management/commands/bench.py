@@ -36,8 +36,20 @@ class Command(BaseCommand):
             help="Instead of pages: CLIENTS concurrent registrations on one run.",
         )
         parser.add_argument("--rounds", type=int, default=5)
+        parser.add_argument(
+            "--spreadsheet",
+            type=int,
+            default=0,
+            metavar="ROWS",
+            help="Instead of pages: time reading and validating an XLSX of ROWS colleagues.",
+        )
 
-    def handle(self, *args, repeat, registrations, rounds, **options):
+    def handle(self, *args, repeat, registrations, rounds, spreadsheet, **options):
+        if spreadsheet:
+            from core.bench_registrations import bench_spreadsheet
+
+            bench_spreadsheet(self.stdout, rows=spreadsheet, rounds=rounds)
+            return
         if registrations:
             from core.bench_registrations import bench_registrations
 
