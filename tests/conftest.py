@@ -1,0 +1,71 @@
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
+
+from cms.groups import ensure_editors_group
+from cms.setup import ensure_site
+
+from .factories import UserFactory, make_course, make_provider
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state():
+    """Each test starts in the default language (a request to /en/ leaves English active in
+    the thread) with an empty cache."""
+    cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+    cache.clear()
+
+
+@pytest.fixture
+def site(db):
+    """(home page, catalogue page) of the default site."""
+    return ensure_site()
+
+
+@pytest.fixture
+def home(site):
+    return site[0]
+
+
+@pytest.fixture
+def catalogue(site):
+    return site[1]
+
+
+@pytest.fixture
+def provider_a(home):
+    return make_provider(home, "IPS ressurssenter Nord", "nord", short_name="Nord")
+
+
+@pytest.fixture
+def provider_b(home):
+    return make_provider(home, "IPS ressurssenter Vest", "vest", short_name="Vest")
+
+
+@pytest.fixture
+def course_a(provider_a):
+    return make_course(provider_a, "Grunnkurs i IPS", "grunnkurs-nord")
+
+
+@pytest.fixture
+def course_b(provider_b):
+    return make_course(provider_b, "IPS ung", "ips-ung")
+
+
+@pytest.fixture
+def editor_a(provider_a):
+    return UserFactory(email="redaktor.nord@example.no", groups=[ensure_editors_group(provider_a)])
+
+
+@pytest.fixture
+def editor_b(provider_b):
+    return UserFactory(email="redaktor.vest@example.no", groups=[ensure_editors_group(provider_b)])
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(email="admin@example.no", is_staff=True, is_superuser=True)
