@@ -28,6 +28,15 @@ from people.professions import Profession
 OSLO = ZoneInfo("Europe/Oslo")
 
 
+def validate_reminder_days(value):
+    try:
+        days = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        days = None
+    if days is None or any(d < 0 or d > 90 for d in days):
+        raise ValidationError(_("Write whole days between 0 and 90, separated by commas."))
+
+
 class CourseFormat(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
     DIGITAL = "digital", _("Digital")
@@ -216,6 +225,16 @@ class CourseRun(ClusterableModel):
         _("no offers within (hours before start)"),
         default=24,
     )
+    reminder_days = models.CharField(
+        _("reminders (days before)"),
+        max_length=50,
+        default="7,1",
+        validators=[validate_reminder_days],
+        help_text=_("Comma-separated days before the first session, e.g. '7,1'. Empty: none."),
+    )
+    # Set when sessions, place or status change; calendars are updated a minute after the
+    # last change, so a burst of edits sends one update.
+    calendar_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -242,6 +261,7 @@ class CourseRun(ClusterableModel):
                 FieldPanel("cancellation_deadline"),
                 FieldPanel("employer_cap"),
                 FieldRowPanel([FieldPanel("offer_window_hours"), FieldPanel("offer_cutoff_hours")]),
+                FieldPanel("reminder_days"),
             ],
             heading=_("Registration rules"),
         ),
@@ -293,6 +313,10 @@ class CourseRun(ClusterableModel):
     @property
     def registration_deadline(self):
         return self.registration_closes_at or self.starts_at
+
+    @property
+    def reminder_day_list(self):
+        return sorted({int(p) for p in self.reminder_days.split(",") if p.strip()}, reverse=True)
 
     @property
     def effective_cancellation_deadline(self):

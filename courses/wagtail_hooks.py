@@ -10,6 +10,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton, MenuItem
 from wagtail.permissions import register_permission_policy
 
+from calendars.services import mark_run_changed
+
 from .forms import CourseRunForm
 from .models import CourseRun
 from .permissions import CourseRunPermissionPolicy, RunObjectScopeMixin, RunScopeMixin
@@ -36,6 +38,12 @@ class RunCreateView(RunScopeMixin, generic.CreateView):
 
 
 class RunEditView(RunScopeMixin, generic.EditView):
+    def save_instance(self):
+        instance = super().save_instance()
+        # Participants' calendars follow; the diff decides whether anything is sent.
+        mark_run_changed(instance)
+        return instance
+
     @cached_property
     def header_more_buttons(self):
         buttons = super().header_more_buttons

@@ -25,6 +25,10 @@ class OutgoingMessage(models.Model):
     # text/calendar parts here.
     attachments = models.JSONField(default=list, blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    # An iTIP calendar (RFC 5546): sent as a text/calendar alternative part with this METHOD,
+    # and again as an .ics attachment, both UTF-8.
+    calendar = models.TextField(_("calendar"), blank=True)
+    calendar_method = models.CharField(_("calendar method"), max_length=10, blank=True)
     kind = models.CharField(_("kind"), max_length=60, blank=True, db_index=True)
     registration = models.ForeignKey(
         "enrollment.Registration",

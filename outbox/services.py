@@ -37,7 +37,18 @@ def render_message(template, context, language):
     return subject, text, html
 
 
-def enqueue(*, to, template, context, language="nb", kind="", registration=None, attachments=None):
+def enqueue(
+    *,
+    to,
+    template,
+    context,
+    language="nb",
+    kind="",
+    registration=None,
+    attachments=None,
+    calendar="",
+    calendar_method="",
+):
     """Write a message row now; send it once the surrounding transaction commits."""
     subject, text, html = render_message(template, context, language)
     message = OutgoingMessage.objects.create(
@@ -49,6 +60,8 @@ def enqueue(*, to, template, context, language="nb", kind="", registration=None,
         kind=kind or template.rsplit("/", 1)[-1],
         registration=registration,
         attachments=attachments or [],
+        calendar=calendar,
+        calendar_method=calendar_method,
     )
     transaction.on_commit(lambda: _schedule(message.pk))
     return message
@@ -73,12 +86,30 @@ def _permanent(exc):
     return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
 
 
+class CalendarEmail(EmailMultiAlternatives):
+    """Adds ``method=`` to text/calendar parts, which Outlook needs to treat the part as an
+    invitation rather than a file."""
+
+    calendar_method = ""
+
+    def _create_mime_attachment(self, content, mimetype):
+        part = super()._create_mime_attachment(content, mimetype)
+        if mimetype == "text/calendar" and self.calendar_method:
+            part.set_param("method", self.calendar_method)
+        return part
+
+
 def _email(message):
-    email = EmailMultiAlternatives(
+    email = CalendarEmail(
         message.subject, message.body_text, to=[message.to], headers=message.headers or None
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    if message.calendar:
+        email.calendar_method = message.calendar_method
+        email.attach_alternative(message.calendar, "text/calendar")
+        filename = "invite.ics" if message.calendar_method == "REQUEST" else "cancel.ics"
+        email.attach(filename, message.calendar, "text/calendar")
     for attachment in message.attachments:
         email.attach(
             attachment["filename"],

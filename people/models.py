@@ -1,9 +1,15 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .professions import Profession
+
+
+def new_calendar_token():
+    return secrets.token_urlsafe(24)
 
 
 class UserManager(BaseUserManager):
@@ -39,6 +45,9 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="nb"
+    )
+    calendar_token = models.CharField(
+        max_length=48, unique=True, default=new_calendar_token, editable=False
     )
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 

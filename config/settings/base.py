@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "courses",
     "enrollment",
     "outbox",
+    "calendars",
     "core",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -198,6 +199,9 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 30
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "IPS-kurs <kurs@ipskurs.no>")
+# ORGANIZER of calendar invitations: an address whose replies are discarded (see
+# docs/calendar.md); attendees are marked RSVP=FALSE so calendars do not offer to reply.
+CALENDAR_ORGANIZER_EMAIL = os.environ.get("CALENDAR_ORGANIZER_EMAIL", "kalender-svar@ipskurs.no")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Celery
@@ -214,6 +218,8 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {"task": "core.tasks.publish_scheduled_pages", "schedule": 60.0},
     "refresh-waitlists": {"task": "enrollment.tasks.refresh_waitlists", "schedule": 60.0},
     "sweep-outbox": {"task": "outbox.tasks.sweep_outbox", "schedule": 60.0},
+    "sweep-calendars": {"task": "calendars.tasks.sweep_calendars", "schedule": 60.0},
+    "send-reminders": {"task": "calendars.tasks.send_reminders", "schedule": 15 * 60.0},
     "purge-needs": {"task": "enrollment.tasks.purge_needs", "schedule": 6 * 60 * 60.0},
     "clear-expired-sessions": {
         "task": "core.tasks.clear_expired_sessions",

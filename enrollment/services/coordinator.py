@@ -75,7 +75,9 @@ def entries_from_rows(rows, organisation, run):
     seen = set()
     emails = set()
     for number, row in enumerate(rows, start=2):
-        entry = Entry(row=number, name=row.get("name", ""), email=row.get("email", "").lower())
+        entry = Entry(
+            row=row.get("row", number), name=row.get("name", ""), email=row.get("email", "").lower()
+        )
         try:
             validate_email(entry.email)
         except ValidationError:

@@ -12,7 +12,15 @@ def _url(name, *args, language="nb"):
         return settings.SITE_BASE_URL + reverse(name, args=args)
 
 
-def registration_email(registration, template, **extra):
+def registration_email(registration, template, calendar="", calendar_method="", **extra):
+    """Queue an email about a registration. A confirmation carries the calendar invitation
+    (iTIP REQUEST), a cancellation the matching CANCEL."""
+    from calendars.services import cancellation_for, invitation_for
+
+    if template == "confirmed" and not calendar:
+        calendar, calendar_method = invitation_for(registration)
+    elif template == "cancelled" and not calendar:
+        calendar, calendar_method = cancellation_for(registration)
     user = registration.user
     language = user.preferred_language or settings.LANGUAGE_CODE
     run = registration.run
@@ -31,6 +39,8 @@ def registration_email(registration, template, **extra):
         language=language,
         kind=template,
         registration=registration,
+        calendar=calendar,
+        calendar_method=calendar_method,
     )
 
 

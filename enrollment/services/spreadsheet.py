@@ -41,11 +41,16 @@ def _normalise_header(cells):
 
 
 def _rows_from_table(table, has_header=True):
-    table = [row for row in table if any(str(c or "").strip() for c in row)]
+    # Keep each row's number in the file, so that the report names the row the person sees.
+    table = [
+        (number, row)
+        for number, row in enumerate(table, start=1)
+        if any(str(c or "").strip() for c in row)
+    ]
     if has_header:
         if not table:
             raise SpreadsheetError(_("The file is empty."))
-        header = _normalise_header(table[0])
+        header = _normalise_header(table[0][1])
         missing = [c for c in COLUMNS if c not in header]
         if missing:
             raise SpreadsheetError(
@@ -68,13 +73,14 @@ def _rows_from_table(table, has_header=True):
             % {"n": len(body), "max": MAX_ROWS}
         )
     rows = []
-    for row in body:
+    for number, row in body:
         cells = list(row) + [""] * len(COLUMNS)
         rows.append(
             {
                 name: str(cells[i] if cells[i] is not None else "").strip()
                 for name, i in index.items()
             }
+            | {"row": number}
         )
     return rows
 

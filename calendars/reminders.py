@@ -1,0 +1,55 @@
+"""Reminders before a run: by default 7 days and 1 day before the first session.
+
+Invariant: each confirmed registration gets each reminder at most once (a unique row written
+with the outbox message in one transaction); someone who registers late gets only the nearest
+reminder, never a "7 days left" two days before; cancelled registrations get none.
+"""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from courses.models import CourseRun, RunStatus
+from enrollment.models import Registration, RegistrationStatus
+
+from .models import ReminderSent
+
+
+def send_due_reminders(now=None):
+    from enrollment.services.notify import registration_email
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    runs = (
+        CourseRun.objects.filter(status=RunStatus.PUBLISHED)
+        .exclude(reminder_days="")
+        .with_dates()
+        .filter(first_date__gte=today, first_date__lte=today + timedelta(days=91))
+        .prefetch_related("sessions")
+        .select_related("course")
+    )
+    sent = 0
+    for run in runs:
+        start = run.starts_at
+        due = [d for d in run.reminder_day_list if start - timedelta(days=d) <= now < start]
+        if not due:
+            continue
+        nearest = min(due)
+        registrations = (
+            Registration.objects.filter(run=run, status=RegistrationStatus.CONFIRMED)
+            .exclude(reminders__days_before__lte=max(due))
+            .select_related("user")
+        )
+        for registration in registrations:
+            registration.run = run
+            try:
+                with transaction.atomic():
+                    ReminderSent.objects.bulk_create(
+                        [ReminderSent(registration=registration, days_before=d) for d in due]
+                    )
+                    registration_email(registration, "reminder", days=nearest)
+            except IntegrityError:
+                continue  # another worker sent it
+            sent += 1
+    return sent
