@@ -38,15 +38,22 @@ def send_due_reminders(now=None):
         nearest = min(due)
         registrations = (
             Registration.objects.filter(run=run, status=RegistrationStatus.CONFIRMED)
-            .exclude(reminders__days_before__lte=max(due))
+            .exclude(reminders__days_before=nearest)
             .select_related("user")
+            .prefetch_related("reminders")
         )
         for registration in registrations:
             registration.run = run
+            already = {r.days_before for r in registration.reminders.all()}
             try:
                 with transaction.atomic():
+                    # The nearest reminder is sent; earlier ones that are past are skipped.
                     ReminderSent.objects.bulk_create(
-                        [ReminderSent(registration=registration, days_before=d) for d in due]
+                        [
+                            ReminderSent(registration=registration, days_before=d)
+                            for d in due
+                            if d not in already
+                        ]
                     )
                     registration_email(registration, "reminder", days=nearest)
             except IntegrityError:
