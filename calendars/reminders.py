@@ -36,6 +36,7 @@ def send_due_reminders(now=None):
         if not due:
             continue
         nearest = min(due)
+        last = min(run.reminder_day_list)
         registrations = (
             Registration.objects.filter(run=run, status=RegistrationStatus.CONFIRMED)
             .exclude(reminders__days_before=nearest)
@@ -45,6 +46,15 @@ def send_due_reminders(now=None):
         for registration in registrations:
             registration.run = run
             already = {r.days_before for r in registration.reminders.all()}
+            # Confirmed after the nearest reminder's time, with a later reminder still to come:
+            # record it as sent and skip it (no "7 days left" to someone registering 2 days
+            # before); the last reminder is always sent.
+            confirmed = registration.confirmed_at
+            stale = (
+                nearest != last
+                and confirmed is not None
+                and start - timedelta(days=nearest) < confirmed
+            )
             try:
                 with transaction.atomic():
                     # The nearest reminder is sent; earlier ones that are past are skipped.
@@ -55,8 +65,11 @@ def send_due_reminders(now=None):
                             if d not in already
                         ]
                     )
-                    registration_email(registration, "reminder", days=nearest)
+                    if not stale:
+                        registration_email(registration, "reminder", days=nearest)
             except IntegrityError:
                 continue  # another worker sent it
+            if stale:
+                continue
             sent += 1
     return sent

@@ -225,6 +225,20 @@ class CourseRun(ClusterableModel):
         _("no offers within (hours before start)"),
         default=24,
     )
+    completion_rule = models.CharField(
+        _("completion rule"),
+        max_length=20,
+        choices=[("percent", _("Share of the session time")), ("all", _("All sessions"))],
+        default="percent",
+    )
+    completion_percent = models.PositiveSmallIntegerField(
+        _("attendance needed (%)"),
+        default=80,
+        help_text=_("Share of the scheduled time attended (late counts, excused does not)."),
+    )
+    register_closed_at = models.DateTimeField(
+        _("attendance register closed"), null=True, blank=True, editable=False
+    )
     reminder_days = models.CharField(
         _("reminders (days before)"),
         max_length=50,
@@ -262,6 +276,7 @@ class CourseRun(ClusterableModel):
                 FieldPanel("employer_cap"),
                 FieldRowPanel([FieldPanel("offer_window_hours"), FieldPanel("offer_cutoff_hours")]),
                 FieldPanel("reminder_days"),
+                FieldRowPanel([FieldPanel("completion_rule"), FieldPanel("completion_percent")]),
             ],
             heading=_("Registration rules"),
         ),

@@ -30,6 +30,14 @@ class RunIndexView(RunScopeMixin, generic.IndexView):
                 priority=5,
             )
         )
+        buttons.append(
+            MenuItem(
+                _("Attendance and certificates"),
+                url=reverse("run_attendance", args=[instance.pk]),
+                icon_name="tick",
+                priority=6,
+            )
+        )
         return buttons
 
 

@@ -218,6 +218,7 @@ def team_preview(request, run_id, plan_id):
 
 @login_required
 def colleagues_template(request, export_format):
+    _organisation(request)  # coordinators only, like every page here
     if export_format not in ("csv", "xlsx"):
         raise Http404
     header, *rows = template_rows()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from attendance.models import Certificate
 from courses.catalogue import attach_providers
 from courses.models import CourseRun, CourseSession, RunStatus
 from organisations.services.memberships import coordinated_organisations
@@ -107,6 +108,16 @@ def my_courses(request):
         .prefetch_related(
             Prefetch("run__sessions", queryset=CourseSession.objects.order_by("date", "start_time"))
         )
+        .prefetch_related(
+            Prefetch(
+                "certificates",
+                queryset=Certificate.objects.filter(
+                    revoked_at__isnull=True, superseded_by__isnull=True
+                ),
+                to_attr="valid_certificates",
+            ),
+            "attendance",
+        )
         .order_by("-created_at")
     )
     today = timezone.localdate()
@@ -115,6 +126,8 @@ def my_courses(request):
         sessions = reg.run.ordered_sessions()
         finished = bool(sessions) and sessions[-1].date < today
         reg.can_cancel = can_cancel(reg)
+        reported = {a.session_id: a for a in reg.attendance.all()}
+        reg.session_rows = [(s, reported.get(s.pk)) for s in sessions]
         if reg.status == RegistrationStatus.OFFERED:
             groups["offered"].append(reg)
         elif reg.status == RegistrationStatus.WAITLISTED:

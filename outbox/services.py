@@ -9,6 +9,7 @@ Invariants:
 - temporary SMTP failures are retried with exponential backoff, permanent ones marked failed.
 """
 
+import base64
 import logging
 import smtplib
 from datetime import timedelta
@@ -77,7 +78,8 @@ def _schedule(message_id, countdown=None):
 
 
 def _backoff(attempts):
-    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
+    base = getattr(settings, "OUTBOX_RETRY_BASE_SECONDS", 30)
+    return timedelta(seconds=min(base * 2 ** (attempts - 1), 3600))
 
 
 def _permanent(exc):
@@ -111,11 +113,11 @@ def _email(message):
         filename = "invite.ics" if message.calendar_method == "REQUEST" else "cancel.ics"
         email.attach(filename, message.calendar, "text/calendar")
     for attachment in message.attachments:
-        email.attach(
-            attachment["filename"],
-            attachment["content"].encode("utf-8"),
-            attachment["content_type"],
-        )
+        if "content_b64" in attachment:
+            content = base64.b64decode(attachment["content_b64"])
+        else:
+            content = attachment["content"].encode("utf-8")
+        email.attach(attachment["filename"], content, attachment["content_type"])
     return email
 
 

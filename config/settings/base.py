@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "enrollment",
     "outbox",
     "calendars",
+    "attendance",
     "core",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -246,6 +247,9 @@ def broker_transport_options(broker_url: str) -> dict:
 
 CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(CELERY_BROKER_URL)
 
+# Outbox: first retry of a temporary SMTP failure after this many seconds, doubling each time.
+OUTBOX_RETRY_BASE_SECONDS = float(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "30"))
+
 # Wagtail
 WAGTAIL_SITE_NAME = "IPS-kurs"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -274,5 +278,7 @@ LOGGING = {
         # in the admin keeps those, so the console shows warnings only.
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -12,7 +12,9 @@ def _url(name, *args, language="nb"):
         return settings.SITE_BASE_URL + reverse(name, args=args)
 
 
-def registration_email(registration, template, calendar="", calendar_method="", **extra):
+def registration_email(
+    registration, template, calendar="", calendar_method="", attachments=None, **extra
+):
     """Queue an email about a registration. A confirmation carries the calendar invitation
     (iTIP REQUEST), a cancellation the matching CANCEL."""
     from calendars.services import cancellation_for, invitation_for
@@ -41,6 +43,7 @@ def registration_email(registration, template, calendar="", calendar_method="", 
         registration=registration,
         calendar=calendar,
         calendar_method=calendar_method,
+        attachments=attachments,
     )
 
 
