@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -53,7 +54,7 @@ def run_detail(request, run_id):
     status = 200
     if request.method == "POST":
         if not request.user.is_authenticated:
-            return redirect(f"/accounts/login/?next={request.path}")
+            return redirect(f"{reverse('account_login')}?next={request.path}")
         if not request.user.profile_complete:
             messages.info(request, _("Complete your profile before you register."))
             return redirect("profile_edit")
@@ -168,10 +169,10 @@ def offer(request, token):
             raise Http404
         try:
             if form.cleaned_data["answer"] == "accept":
-                accept_offer(registration)
+                accept_offer(registration, actor=request.user)
                 messages.success(request, _("The seat is yours. A confirmation is on its way."))
             else:
-                decline_offer(registration)
+                decline_offer(registration, actor=request.user)
                 messages.info(request, _("You have declined the seat. Thank you for answering."))
         except EnrollmentError as exc:
             return render(

@@ -45,10 +45,30 @@ def invite(coordinator, organisation, email):
     invitation = Invitation.objects.create(
         organisation=organisation, email=email, invited_by=coordinator
     )
-    from ..tasks import send_invitation_email
-
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    send_invitation_email(invitation)
     return invitation
+
+
+def send_invitation_email(invitation):
+    """Through the outbox, in the same transaction; the language of the coordinator, since
+    the invited person's is not known yet."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from outbox.services import enqueue
+
+    inviter = invitation.invited_by
+    enqueue(
+        to=invitation.email,
+        template="organisations/email/invitation",
+        context={
+            "invitation": invitation,
+            "inviter": inviter,
+            "url": settings.SITE_BASE_URL + reverse("invitation", args=[invitation.token]),
+        },
+        language=getattr(inviter, "preferred_language", "") or settings.LANGUAGE_CODE,
+        kind="invitation",
+    )
 
 
 def find_invitation(token):

@@ -1,7 +1,8 @@
 """A person's own data: export (GDPR art. 15/20) and account deletion (art. 17).
 
-Invariant for deletion: everything that identifies the person is removed (name, email, phone,
-password, email addresses, open invitations to their address); what national
+Invariant for deletion: active registrations are cancelled (seats go to the waitlist), and
+everything that identifies the person is removed (name, email, phone, password, email
+addresses, needs, the emails sent to them, open invitations to their address); what national
 statistics need stays, detached from the person: profession and employer memberships.
 """
 
@@ -9,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from organisations.models import Invitation
+from outbox.models import MessageStatus, OutgoingMessage
 
 
 def export_personal_data(user):
@@ -43,6 +45,29 @@ def export_personal_data(user):
             }
             for m in memberships
         ],
+        "registrations": [
+            {
+                "course": r.run.display_title,
+                "status": r.status,
+                "profession": r.profession,
+                "employer": r.employer.name if r.employer_id else None,
+                "needs": r.needs,
+                "registered_at": r.created_at.isoformat(),
+                "completed_at": r.completed_at.isoformat() if r.completed_at else None,
+                "certificates": [c.code for c in r.certificates.all()],
+                "attendance": [
+                    {"date": a.session.date.isoformat(), "status": a.status, "reason": a.reason}
+                    for a in r.attendance.all()
+                ],
+            }
+            for r in user.registrations.select_related("run__course", "employer").prefetch_related(
+                "certificates", "attendance__session"
+            )
+        ],
+        "emails_sent_to_you": [
+            {"subject": m.subject, "created_at": m.created_at.isoformat(), "status": m.status}
+            for m in OutgoingMessage.objects.filter(to__iexact=user.email).order_by("created_at")
+        ],
         "invitations_received": [
             {
                 "organisation": i.organisation.name,
@@ -61,7 +86,24 @@ def delete_account(user):
     """Remove the person's identifying data; keep profession and employer for statistics."""
     from allauth.account.models import EmailAddress
 
+    from enrollment.models import ACTIVE_STATUSES
+    from enrollment.services.registration import cancel
+
     original_email = user.email
+    # Free any seat the person holds (the waitlist moves) before the account disappears.
+    for registration in user.registrations.filter(status__in=ACTIVE_STATUSES):
+        cancel(registration, actor=user, reason="Account deleted", organiser=True)
+    user.registrations.update(needs="")
+    messages = OutgoingMessage.objects.filter(to__iexact=original_email)
+    messages.exclude(status__in=[MessageStatus.SENT, MessageStatus.FAILED]).delete()
+    messages.update(
+        to=f"deleted-{user.pk}@anonymised.invalid",
+        subject="",
+        body_text="",
+        body_html="",
+        calendar="",
+        attachments=[],
+    )
     EmailAddress.objects.filter(user=user).delete()
     Invitation.objects.filter(email__iexact=original_email, accepted_at__isnull=True).delete()
     user.email = f"deleted-{user.pk}@anonymised.invalid"
