@@ -359,6 +359,9 @@ def seed(extra_runs=0, stdout=None):
                 contact_email=providers[provider_slug].email,
             ),
         )
+        if slug == "grunnkurs-i-ips" and not course.is_basic_course:
+            course.is_basic_course = True
+            course.save(update_fields=["is_basic_course"])
         if not course.audience.exists():
             course.audience.set(ProfessionOption.objects.filter(code__in=audience))
             course.prerequisites.set([courses[key][0] for key in prereqs if key in courses])

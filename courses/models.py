@@ -73,6 +73,11 @@ class CoursePage(Page):
         _("format"), max_length=20, choices=CourseFormat.choices, default=CourseFormat.IN_PERSON
     )
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+    is_basic_course = models.BooleanField(
+        _("basic course"),
+        default=False,
+        help_text=_("Tick for the basic course in IPS: coordinators see who still lacks it."),
+    )
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
@@ -84,6 +89,7 @@ class CoursePage(Page):
                 FieldPanel("audience", widget=forms.CheckboxSelectMultiple),
                 FieldRowPanel([FieldPanel("format"), FieldPanel("duration_hours")]),
                 FieldPanel("prerequisites"),
+                FieldPanel("is_basic_course"),
             ],
             heading=_("Who and how"),
         ),
@@ -236,6 +242,9 @@ class CourseRun(ClusterableModel):
         default=80,
         help_text=_("Share of the scheduled time attended (late counts, excused does not)."),
     )
+    # Cache of the first session's date for reports and listings, kept by
+    # courses.signals when sessions change (never edited by hand).
+    starts_on = models.DateField(_("first day"), null=True, blank=True, editable=False)
     register_closed_at = models.DateTimeField(
         _("attendance register closed"), null=True, blank=True, editable=False
     )

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "outbox",
     "calendars",
     "attendance",
+    "reports",
     "core",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

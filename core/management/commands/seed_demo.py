@@ -9,11 +9,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--runs", type=int, default=0, help="Add N synthetic course runs.")
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print logins.")
+        parser.add_argument(
+            "--scale",
+            action="store_true",
+            help="Also add ~200,000 registrations and ~600,000 attendance rows (PostgreSQL).",
+        )
 
-    def handle(self, *args, runs, quiet_logins, **options):
+    def handle(self, *args, runs, quiet_logins, scale, **options):
         if runs < 0:
             raise CommandError("--runs must be zero or more.")
         result = seed(extra_runs=runs)
+        if scale:
+            from core.demo_scale import seed_scale
+
+            seed_scale(stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {result['runs_created']} runs created, "

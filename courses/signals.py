@@ -1,0 +1,16 @@
+from django.db.models import Min
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import CourseRun, CourseSession
+
+
+def update_starts_on(run_id):
+    first = CourseSession.objects.filter(run_id=run_id).aggregate(first=Min("date"))["first"]
+    CourseRun.objects.filter(pk=run_id).exclude(starts_on=first).update(starts_on=first)
+
+
+@receiver(post_save, sender=CourseSession)
+@receiver(post_delete, sender=CourseSession)
+def session_changed(sender, instance, **kwargs):
+    update_starts_on(instance.run_id)
