@@ -138,4 +138,9 @@ def seed_scale(runs=5000, per_run=40, users=50000, stdout=None, batch=5000):
         AttendanceRecord.objects.bulk_create(chunk)
         count += len(chunk)
         say(f"{count} attendance rows\n")
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh statistics for the planner
+            cursor.execute("ANALYZE")
     return {"registrations": len(registrations), "attendance": count}

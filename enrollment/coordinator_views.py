@@ -183,7 +183,10 @@ def team_preview(request, run_id, plan_id):
             entries, status = exc.entries, 409
         except EnrollmentError as exc:
             messages.error(request, exc.message)
-            entries, status = preview(run, _entries(plan, run, organisation)), exc.status_code
+            entries, status = (
+                preview(run, _entries(plan, run, organisation), organisation=organisation),
+                exc.status_code,
+            )
         else:
             plans = request.session.get(SESSION_KEY, {})
             plans.pop(plan_id, None)
@@ -195,7 +198,7 @@ def team_preview(request, run_id, plan_id):
             )
             return redirect(reverse("org_registrations", args=[organisation.pk]) + f"?run={run.pk}")
     else:
-        entries = preview(run, _entries(plan, run, organisation))
+        entries = preview(run, _entries(plan, run, organisation), organisation=organisation)
     problems = [e for e in entries if not e.ok]
     fits = all(e.outcome in ("confirmed", "held") for e in entries if e.ok)
     return render(

@@ -11,7 +11,7 @@ Invariants:
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr, TruncMonth, TruncQuarter, TruncYear
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +50,16 @@ class Filters:
     run_ids: object = None  # a queryset of run ids (a resource centre's own runs)
 
 
-def registrations(filters, period="quarter"):
+def _annotate(qs, fields, period):
+    """Add only the computed columns a query groups by (each one costs a join)."""
+    if "period" in fields:
+        qs = qs.annotate(period=PERIODS[period]("run__starts_on"))
+    if "provider_path" in fields:
+        qs = qs.annotate(provider_path=Substr("run__course__path", 1, PROVIDER_PATH_LENGTH))
+    return qs
+
+
+def registrations(filters):
     qs = Registration.objects.filter(status=RegistrationStatus.CONFIRMED)
     if filters.year_from:
         qs = qs.filter(run__starts_on__year__gte=filters.year_from)
@@ -68,34 +77,42 @@ def registrations(filters, period="quarter"):
         qs = qs.filter(employer_id=filters.employer)
     if filters.run_ids is not None:
         qs = qs.filter(run_id__in=filters.run_ids)
-    return qs.annotate(
-        period=PERIODS[period]("run__starts_on"),
-        provider_path=Substr("run__course__path", 1, PROVIDER_PATH_LENGTH),
+    return qs
+
+
+def _attended_q():
+    """Registrations with a session attended. An IN (subquery) that PostgreSQL hashes once,
+    rather than a correlated EXISTS probed for every registration."""
+    return Q(
+        pk__in=AttendanceRecord.objects.filter(status__in=ATTENDED)
+        .order_by()
+        .values("registration_id")
     )
 
 
-def _attended():
-    return Exists(AttendanceRecord.objects.filter(registration=OuterRef("pk"), status__in=ATTENDED))
-
-
 def participation(filters, by="profession", period="quarter"):
-    """Rows of {key, label, registered, attended, completed} grouped by one dimension."""
+    """Rows of {key, label, registered, attended, completed} grouped by one dimension.
+
+    Two grouped queries: registered and completed, then attended as a semi-join (which
+    PostgreSQL hashes once) rather than a per-row EXISTS.
+    """
     field, _label = DIMENSIONS[by]
-    rows = (
-        registrations(filters, period)
-        .annotate(has_attended=_attended())
-        .order_by()
-        .values(field)
+    base = _annotate(registrations(filters), {field}, period).order_by()
+    rows = list(
+        base.values(field)
         .annotate(
             registered=Count("pk"),
-            attended=Count("pk", filter=Q(has_attended=True)),
             completed=Count("pk", filter=Q(completed_at__isnull=False)),
         )
         .order_by(field)
     )
-    rows = [dict(row, key=row[field]) for row in rows]
-    labels = _labels(by, [row["key"] for row in rows])
+    attended = dict(
+        base.filter(_attended_q()).values(field).annotate(n=Count("pk")).values_list(field, "n")
+    )
+    labels = _labels(by, [row[field] for row in rows])
     for row in rows:
+        row["key"] = row[field]
+        row["attended"] = attended.get(row[field], 0)
         row["label"] = labels.get(row["key"], str(row["key"] or "–"))
     return rows
 
@@ -128,10 +145,10 @@ def _period_label(day, period=None):
 def therapist_share(filters, period="quarter", per=None):
     """Therapist share (therapists / (therapists + job specialists)) per period, and per
     county or course when ``per`` is given. Returns {"series": [...], "rows": [...]}."""
-    qs = registrations(filters, period).filter(
+    keys = ["period"] + ([DIMENSIONS[per][0]] if per else [])
+    qs = _annotate(registrations(filters), set(keys), period).filter(
         profession__in=[Profession.THERAPIST, Profession.JOB_SPECIALIST]
     )
-    keys = ["period"] + ([DIMENSIONS[per][0]] if per else [])
     rows = list(
         qs.order_by()
         .values(*keys)
@@ -161,6 +178,25 @@ def _label_for_period(day, period):
     return day.strftime("%m.%Y")
 
 
+def series_from(breakdown, period):
+    """The per-period series, summed from a per-period-and-group breakdown (no query)."""
+    totals = {}
+    for row in breakdown:
+        entry = totals.setdefault(
+            row["period"], {"period": row["period"], "therapists": 0, "job_specialists": 0}
+        )
+        entry["therapists"] += row["therapists"]
+        entry["job_specialists"] += row["job_specialists"]
+    series = []
+    for key in sorted(totals, key=lambda d: (d is None, d)):
+        row = totals[key]
+        total = row["therapists"] + row["job_specialists"]
+        row["share"] = round(100 * row["therapists"] / total, 1) if total else None
+        row["period_label"] = _label_for_period(row["period"], period)
+        series.append(row)
+    return series
+
+
 def trend(series):
     """(latest share, previous share, change in points) from a per-period series."""
     points = [row for row in series if row["share"] is not None]
@@ -174,43 +210,51 @@ def trend(series):
     }
 
 
-def provider_runs(run_ids, period="quarter"):
-    """Per run: capacity, confirmed, waitlist, no-shows and therapist share (one query)."""
-    from courses.models import CourseRun
-
-    absent = Exists(AttendanceRecord.objects.filter(registration__run=OuterRef("pk")))
-    return (
-        CourseRun.objects.filter(pk__in=run_ids)
-        .select_related("course")
+def provider_runs(runs):
+    """Per run: confirmed, waitlisted, therapists, job specialists and no-shows, for a list of
+    runs (one page) in two grouped queries. A no-show has register rows but none attended."""
+    runs = list(runs)
+    ids = [run.pk for run in runs]
+    counts = {
+        row["run_id"]: row
+        for row in Registration.objects.filter(run_id__in=ids)
+        .order_by()
+        .values("run_id")
         .annotate(
-            confirmed=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-            ),
-            waitlisted=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)
-            ),
+            confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+            waitlisted=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
             therapists=Count(
-                "registrations",
-                filter=Q(
-                    registrations__status=RegistrationStatus.CONFIRMED,
-                    registrations__profession=Profession.THERAPIST,
-                ),
+                "pk",
+                filter=Q(status=RegistrationStatus.CONFIRMED, profession=Profession.THERAPIST),
             ),
             job_specialists=Count(
-                "registrations",
-                filter=Q(
-                    registrations__status=RegistrationStatus.CONFIRMED,
-                    registrations__profession=Profession.JOB_SPECIALIST,
-                ),
-            ),
-            has_register=absent,
-            no_shows=Count(
-                "registrations",
-                filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-                & ~Q(registrations__attendance__status__in=ATTENDED)
-                & Q(registrations__attendance__isnull=False),
-                distinct=True,
+                "pk",
+                filter=Q(status=RegistrationStatus.CONFIRMED, profession=Profession.JOB_SPECIALIST),
             ),
         )
-        .order_by(F("starts_on").desc(nulls_last=True))
+    }
+    # A page of runs has a few thousand registrations: correlated EXISTS (anti-join) is cheap
+    # here, while IN / NOT IN over all attendance would scan it.
+    records = AttendanceRecord.objects.filter(registration=OuterRef("pk"))
+    with_register = (
+        Registration.objects.filter(run_id__in=ids, status=RegistrationStatus.CONFIRMED)
+        .filter(Exists(records))
+        .order_by()
     )
+    registered = dict(
+        with_register.values("run_id").annotate(n=Count("pk")).values_list("run_id", "n")
+    )
+    no_shows = dict(
+        with_register.exclude(Exists(records.filter(status__in=ATTENDED)))
+        .values("run_id")
+        .annotate(n=Count("pk"))
+        .values_list("run_id", "n")
+    )
+    empty = {"confirmed": 0, "waitlisted": 0, "therapists": 0, "job_specialists": 0}
+    for run in runs:
+        for key, value in counts.get(run.pk, empty).items():
+            if key != "run_id":
+                setattr(run, key, value)
+        run.has_register = bool(registered.get(run.pk))
+        run.no_shows = no_shows.get(run.pk, 0)
+    return runs

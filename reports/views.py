@@ -7,6 +7,8 @@ Coordinators' coverage of their own staff is a front-end page (``coverage``).
 """
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -24,7 +26,16 @@ from people.professions import Profession
 
 from . import charts
 from .models import ReportSettings
-from .services import DIMENSIONS, PERIODS, Filters, participation, provider_runs, suppress, trend
+from .services import (
+    DIMENSIONS,
+    PERIODS,
+    Filters,
+    participation,
+    provider_runs,
+    series_from,
+    suppress,
+    trend,
+)
 from .services import therapist_share as share_rows
 
 NATIONAL_PERMISSION = "organisations.view_national_reports"
@@ -74,8 +85,8 @@ def national(request):
     per = params.get("per") if params.get("per") in ("county", "course") else "county"
     filters = _filters(params)
     rows = participation(filters, by=by, period=period)
-    series = share_rows(filters, period=period)
     breakdown = share_rows(filters, period=period, per=per)
+    series = series_from(breakdown, period)
     target = ReportSettings.load(request_or_site=request).therapist_share_target
     shown = [
         dict(
@@ -166,7 +177,14 @@ def provider(request):
     """Fill rate, waitlists, no-shows and therapist share of the user's own runs."""
     if not request.user.has_perm("courses.change_courserun"):
         raise PermissionDenied
-    runs = list(provider_runs(runs_for_user(request.user).values("pk")))
+    all_runs = (
+        runs_for_user(request.user)
+        .select_related("course")
+        .order_by(F("starts_on").desc(nulls_last=True), "pk")
+    )
+    export = request.GET.get("export") in ("csv", "xlsx")
+    page = Paginator(all_runs, 100).get_page(request.GET.get("page"))
+    runs = provider_runs(all_runs if export else page.object_list)
     for run in runs:
         run.fill_rate = round(100 * run.confirmed / run.capacity) if run.capacity else None
         run.no_show_rate = (
@@ -176,7 +194,7 @@ def provider(request):
         )
         pair = run.therapists + run.job_specialists
         run.therapist_share = round(100 * run.therapists / pair) if pair else None
-    if request.GET.get("export") in ("csv", "xlsx"):
+    if export:
         return spreadsheet_response(
             "kursgjennomforinger",
             [

@@ -78,6 +78,8 @@ def entries_from_rows(rows, organisation, run):
         entry = Entry(
             row=row.get("row", number), name=row.get("name", ""), email=row.get("email", "").lower()
         )
+        if not entry.name.strip():
+            entry.problems.append(_("the name is missing"))
         try:
             validate_email(entry.email)
         except ValidationError:
@@ -118,7 +120,7 @@ def entries_from_rows(rows, organisation, run):
         if entry.email in registered:
             entry.problems.append(_("already registered for this course"))
         elif entry.email not in members:
-            entry.problems.append(_("has an account with another employer"))
+            entry.problems.append(_("has an account but is not a member of your organisation"))
     return entries
 
 
@@ -136,7 +138,7 @@ def _run_check(run, now):
     return None
 
 
-def _plan(run, entries, now):
+def _plan(run, entries, now, organisation=None):
     """Fill in each valid entry's outcome, in order, on a copy of the seat state. The same
     rules as ``register``, checked for the whole list in a fixed number of queries."""
     state = seat_state(run, now)
@@ -179,7 +181,8 @@ def _plan(run, entries, now):
         elif required:
             entry.problems.append(_("the course has prerequisites, which a new person lacks"))
             continue
-        employer_id = employers.get(user.pk) if user else None
+        # Newcomers become members of the coordinator's organisation: its cap applies to them.
+        employer_id = employers.get(user.pk) if user else getattr(organisation, "pk", None)
         profession = user.profession if user else entry.profession
         if seat_is_free(run, state, profession, employer_id, now):
             entry.outcome = "held" if entry.invite else "confirmed"
@@ -191,9 +194,9 @@ def _plan(run, entries, now):
     return entries
 
 
-def preview(run, entries, now=None):
+def preview(run, entries, now=None, organisation=None):
     """What enrolling these people would do now (no lock, nothing written)."""
-    return _plan(run, entries, now or timezone.now())
+    return _plan(run, entries, now or timezone.now(), organisation)
 
 
 class TeamError(EnrollmentError):
@@ -217,7 +220,7 @@ def enrol_team(run, coordinator, organisation, entries, *, mode=FIT, now=None):
     with transaction.atomic():
         run = lock_run(run.pk)
         refresh(run, now)
-        planned = _plan(run, entries, now)
+        planned = _plan(run, entries, now, organisation)
         if not all(entry.ok for entry in planned):
             raise TeamError(planned)
         fits = all(entry.outcome in ("confirmed", "held") for entry in planned)

@@ -43,8 +43,33 @@ class Command(BaseCommand):
             metavar="ROWS",
             help="Instead of pages: time reading and validating an XLSX of ROWS colleagues.",
         )
+        parser.add_argument(
+            "--invitations",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Instead of pages: render N calendar invitations and send them to a local "
+            "SMTP server, compared with plain smtplib.",
+        )
+        parser.add_argument(
+            "--certificates",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Instead of pages: issue N course certificates (render + store) on one run.",
+        )
 
-    def handle(self, *args, repeat, registrations, rounds, spreadsheet, **options):
+    def handle(self, *args, repeat, registrations, rounds, spreadsheet, invitations, **options):
+        if options.get("certificates"):
+            from core.bench_certificates import bench_certificates
+
+            bench_certificates(self.stdout, count=options["certificates"])
+            return
+        if invitations:
+            from core.bench_invitations import bench_invitations
+
+            bench_invitations(self.stdout, count=invitations)
+            return
         if spreadsheet:
             from core.bench_registrations import bench_spreadsheet
 

@@ -1,7 +1,7 @@
 """Time every report and count its queries on the current database:
 
-    python manage.py seed_demo --scale      # ~200,000 registrations, ~600,000 attendance rows
-    python manage.py bench_reports
+python manage.py seed_demo --scale      # ~200,000 registrations, ~600,000 attendance rows
+python manage.py bench_reports
 """
 
 import statistics
