@@ -16,9 +16,6 @@ class CourseRunForm(WagtailAdminModelForm):
             self.fields["course"].error_messages["invalid_choice"] = _(
                 "Choose one of your own courses."
             )
-        if "reminder_days" in self.fields:
-            # Empty means "no reminders" (the help text says so); the model field is not blank.
-            self.fields["reminder_days"].required = False
         if "municipality" in self.fields:
             self.fields["municipality"].queryset = (
                 Municipality.objects.valid_on().select_related("county").order_by("name")

@@ -252,6 +252,7 @@ class CourseRun(ClusterableModel):
         _("reminders (days before)"),
         max_length=50,
         default="7,1",
+        blank=True,
         validators=[validate_reminder_days],
         help_text=_("Comma-separated days before the first session, e.g. '7,1'. Empty: none."),
     )

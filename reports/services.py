@@ -109,7 +109,7 @@ def participation(filters, by="profession", period="quarter"):
     attended = dict(
         base.filter(_attended_q()).values(field).annotate(n=Count("pk")).values_list(field, "n")
     )
-    labels = _labels(by, [row[field] for row in rows])
+    labels = _labels(by, [row[field] for row in rows], period)
     for row in rows:
         row["key"] = row[field]
         row["attended"] = attended.get(row[field], 0)
@@ -117,7 +117,7 @@ def participation(filters, by="profession", period="quarter"):
     return rows
 
 
-def _labels(by, keys):
+def _labels(by, keys, period=None):
     from geo.models import County
     from organisations.models import Organisation
 
@@ -132,14 +132,8 @@ def _labels(by, keys):
     if by == "county":
         return dict(County.objects.filter(pk__in=keys).values_list("pk", "name"))
     if by == "period":
-        return {k: _period_label(k) for k in keys if k}
+        return {k: _label_for_period(k, period) for k in keys if k}
     return {}
-
-
-def _period_label(day, period=None):
-    if day.month == 1 and day.day == 1 and period == "year":
-        return str(day.year)
-    return day.strftime("%m.%Y")
 
 
 def therapist_share(filters, period="quarter", per=None):

@@ -228,6 +228,7 @@ def provider(request):
         {
             "page_title": _("My course runs"),
             "runs": runs,
+            "page_obj": page,
             "fill_chart": charts.bars(
                 [{"label": r.display_title, "fill": r.fill_rate or 0} for r in runs[:25]],
                 "fill",

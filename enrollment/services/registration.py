@@ -108,12 +108,13 @@ def register(
     ``state`` lets a caller that registers several people under one lock pass its SeatState;
     ``notify=False`` leaves the email to the caller (who sends one combined message).
     """
-    now = now or timezone.now()
     actor = actor or user
     if user.current_membership is None or not user.profession:
         raise ProfileIncomplete()
     with transaction.atomic():
         run = lock_run(run.pk)
+        # The clock is read once the lock is held, so waitlist times follow the lock's order.
+        now = now or timezone.now()
         check_eligible(
             run, user, now=now, organiser=organiser, waive_prerequisites=waive_prerequisites
         )

@@ -377,7 +377,7 @@ def test_preview_names_every_problem_row_and_applies_nothing(
     assert report[4][2] == [gettext("unknown profession '%(p)s'") % {"p": "astronaut"}]
     assert report[5][2] == [gettext("the same email appears on an earlier row")]
     assert report[6][2] == [gettext("already registered for this course")]
-    assert report[7][2] == [gettext("has an account with another employer")]
+    assert report[7][2] == [gettext("has an account but is not a member of your organisation")]
     assert report[8] == (True, False, [])
     html = text_of(preview)
     for row in (3, 4, 5, 6, 7):
