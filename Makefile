@@ -23,8 +23,11 @@ seed: migrate
 
 # Serves http://127.0.0.1:$(PORT) with a Celery worker + beat on kombu's filesystem broker
 # (var/celery/), so background and periodic tasks really run without Redis.
+# Compiled translations are committed; recompile when gettext is there (the .po may be newer).
+COMPILE_MESSAGES := command -v msgfmt >/dev/null && $(BIN)/python manage.py compilemessages --ignore=.venv -v 0 || true
+
 run: seed
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	@$(COMPILE_MESSAGES)
 	@echo "Starting Celery worker with beat (log: var/celery.log)"
 	@$(BIN)/celery -A config worker --beat --pool=solo --loglevel=INFO --logfile=var/celery.log \
 		--schedule=var/celerybeat-schedule & echo $$! > var/celery.pid
@@ -32,7 +35,7 @@ run: seed
 		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	@$(COMPILE_MESSAGES)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

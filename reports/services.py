@@ -38,6 +38,17 @@ def suppress(value):
     return "<5" if 0 < value < SUPPRESS_BELOW else value
 
 
+def share_is_safe(row):
+    """A therapist share may be shown only when neither count is a small number (1-4):
+    otherwise the hidden count could be worked out from the other count and the share."""
+    return (
+        all(
+            row[key] == 0 or row[key] >= SUPPRESS_BELOW for key in ("therapists", "job_specialists")
+        )
+        and (row["therapists"] + row["job_specialists"]) > 0
+    )
+
+
 @dataclass
 class Filters:
     year_from: int | None = None

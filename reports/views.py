@@ -33,6 +33,7 @@ from .services import (
     participation,
     provider_runs,
     series_from,
+    share_is_safe,
     suppress,
     trend,
 )
@@ -102,7 +103,7 @@ def national(request):
             row,
             therapists_shown=suppress(row["therapists"]),
             job_specialists_shown=suppress(row["job_specialists"]),
-            share_shown=row["share"] if row["therapists"] + row["job_specialists"] >= 5 else "<5",
+            share_shown=row["share"] if share_is_safe(row) else "<5",
         )
         for row in breakdown
     ]
@@ -155,14 +156,14 @@ def national(request):
             "per_label": DIMENSIONS[per][1],
             "series": series,
             "breakdown": breakdown_shown,
-            "trend": trend(series),
+            "trend": trend([r for r in series if share_is_safe(r)]),
             "target": target,
             "bar_chart": charts.bars([r for r in rows if r["registered"] >= 5], "registered"),
             "line_chart": charts.line(
                 [
                     {"label": r["period_label"], "share": r["share"]}
                     for r in series
-                    if r["therapists"] + r["job_specialists"] >= 5
+                    if share_is_safe(r)
                 ],
                 target=target,
             ),

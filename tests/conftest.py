@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -69,3 +71,29 @@ def editor_b(provider_b):
 @pytest.fixture
 def superuser(db):
     return UserFactory(email="admin@example.no", is_staff=True, is_superuser=True)
+
+
+@contextmanager
+def use_broker(url, eager=False):
+    """Point this process's Celery app at another broker for a test, and back afterwards.
+
+    Celery resolves broker_write_url/broker_read_url from broker_url once and caches
+    connections in two pools, so all of these must change together; tests that switched only
+    broker_url leaked their broker into later tests."""
+    from config.celery import app
+
+    def reset():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    keys = ("broker_url", "broker_write_url", "broker_read_url", "task_always_eager")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(
+        broker_url=url, broker_write_url=url, broker_read_url=url, task_always_eager=eager
+    )
+    reset()
+    try:
+        yield app
+    finally:
+        app.conf.update(saved)
+        reset()

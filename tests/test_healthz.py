@@ -23,11 +23,10 @@ def broker_reachable():
 
 @pytest.fixture
 def unreachable_broker():
-    saved = celery_app.conf.broker_url, celery_app.conf.broker_write_url
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
-    celery_app.conf.broker_write_url = None
-    yield
-    celery_app.conf.broker_url, celery_app.conf.broker_write_url = saved
+    from tests.conftest import use_broker
+
+    with use_broker("redis://127.0.0.1:1/0", eager=True):
+        yield
 
 
 @pytest.mark.redis

@@ -14,7 +14,6 @@ import socket
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from datetime import time as dtime
 from email import policy
@@ -247,27 +246,11 @@ def smtp_server():
         controller.stop()
 
 
-@contextmanager
 def broker(url):
     """Point this process's Celery app at ``url`` (tasks really published, not eager)."""
-    from config.celery import app
+    from tests.conftest import use_broker
 
-    def reset():
-        # Both the connection pool and the producer pool remember the broker.
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    # Celery resolves broker_write_url from broker_url once; both must change.
-    keys = ("broker_url", "broker_write_url", "broker_read_url", "task_always_eager")
-    saved = {key: app.conf[key] for key in keys}
-    app.conf.update(broker_url=url, broker_write_url=url, broker_read_url=url)
-    app.conf.task_always_eager = False
-    reset()
-    try:
-        yield app
-    finally:
-        app.conf.update(saved)
-        reset()
+    return use_broker(url)
 
 
 class Worker:

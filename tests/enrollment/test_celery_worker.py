@@ -104,17 +104,12 @@ def worker(smtp_server, tmp_path):
         stderr=subprocess.STDOUT,
     )
 
-    from config.celery import app
+    from tests.conftest import use_broker
 
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url = "redis://127.0.0.1:6379/12"
-    app.conf.task_always_eager = False
-    app._pool = None
     try:
-        yield process, tmp_path / "worker.log"
+        with use_broker("redis://127.0.0.1:6379/12"):
+            yield process, tmp_path / "worker.log"
     finally:
-        app.conf.broker_url, app.conf.task_always_eager = saved
-        app._pool = None
         process.terminate()
         try:
             process.wait(timeout=10)

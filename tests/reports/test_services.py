@@ -52,9 +52,15 @@ def test_by_course_provider_employer_and_county(dataset):
         ds.county_vest.pk: (13, 12, 11),
     }
     labels = {row["key"]: row["label"] for row in participation(Filters(), by="provider")}
-    assert labels == {ds.provider_a.path: ds.provider_a.title, ds.provider_b.path: "IPS ressurssenter Vest"}
+    assert labels == {
+        ds.provider_a.path: ds.provider_a.title,
+        ds.provider_b.path: "IPS ressurssenter Vest",
+    }
     labels = {row["key"]: row["label"] for row in participation(Filters(), by="county")}
-    assert labels == {ds.county_oslo.pk: ds.county_oslo.name, ds.county_vest.pk: ds.county_vest.name}
+    assert labels == {
+        ds.county_oslo.pk: ds.county_oslo.name,
+        ds.county_vest.pk: ds.county_vest.name,
+    }
 
 
 @pytest.mark.parametrize(
@@ -135,7 +141,9 @@ def test_therapist_share_per_period_and_county(dataset):
         ]
     )
     series = series_from(rows, "quarter")
-    assert [(s["period_label"], s["therapists"], s["job_specialists"], s["share"]) for s in series] == [
+    assert [
+        (s["period_label"], s["therapists"], s["job_specialists"], s["share"]) for s in series
+    ] == [
         ("2024 K1", 6, 4, 60.0),
         ("2024 K2", 3, 5, 37.5),
         ("2025 K1", 5, 5, 50.0),
