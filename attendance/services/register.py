@@ -162,32 +162,28 @@ def close_register(run, *, actor, now=None):
 
 
 def override_completion(registration, *, completed, reason, actor, now=None):
-    """An organiser decides completion against the rule; the reason is recorded."""
+    """An organiser decides completion against the rule; the reason is required and recorded.
+    A completion after the register was closed gets its certificate like the others."""
+    from enrollment.services.registration import mark_completed
+
     from ..tasks import generate_certificates
 
-    now = now or timezone.now()
     if not str(reason).strip():
         raise EnrollmentError(_("Give a reason for overriding completion."))
+    template = (
+        _("Completion set by organiser: %(r)s")
+        if completed
+        else _("Completion removed by organiser: %(r)s")
+    )
     with transaction.atomic():
-        run = lock_run(registration.run_id)
-        registration = Registration.objects.get(pk=registration.pk)
-        if registration.status != RegistrationStatus.CONFIRMED:
-            raise EnrollmentError(_("Only confirmed participants can complete a course."))
-        registration.completed_at = now if completed else None
-        registration.save(update_fields=["completed_at", "updated_at"])
-        transition(
+        registration = mark_completed(
             registration,
-            RegistrationStatus.CONFIRMED,
-            now=now,
             actor=actor,
-            reason=(
-                _("Completion set by organiser: %(r)s")
-                if completed
-                else _("Completion removed by organiser: %(r)s")
-            )
-            % {"r": str(reason)[:250]},
+            completed=completed,
+            now=now,
+            reason=template % {"r": str(reason).strip()[:250]},
         )
-        if completed and run.register_closed_at:
-            batch = CertificateBatch.objects.create(run=run, total=1)
+        if completed and registration.run.register_closed_at:
+            batch = CertificateBatch.objects.create(run=registration.run, total=1)
             transaction.on_commit(lambda: generate_certificates.delay(batch.pk))
     return registration

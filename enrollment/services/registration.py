@@ -263,8 +263,9 @@ def set_priority(registration, priority, *, actor, reason, now=None):
     return registration
 
 
-def mark_completed(registration, *, actor, completed=True, now=None):
-    """Until attendance exists, organisers mark a confirmed registration completed."""
+def mark_completed(registration, *, actor, completed=True, now=None, reason=""):
+    """An organiser marks a confirmed registration completed (or not), outside the attendance
+    rule; ``reason`` is recorded with the change."""
     now = now or timezone.now()
     with transaction.atomic():
         lock_run(registration.run_id)
@@ -278,6 +279,6 @@ def mark_completed(registration, *, actor, completed=True, now=None):
             Status.CONFIRMED,
             now=now,
             actor=actor,
-            reason=_("Marked as completed") if completed else _("Completion removed"),
+            reason=reason or (_("Marked as completed") if completed else _("Completion removed")),
         )
     return registration
