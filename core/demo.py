@@ -13,6 +13,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from wagtail.rich_text import RichText
 
 from cms.groups import ensure_editors_group, ensure_national_group
 from cms.models import ResourceCentrePage, StandardPage
@@ -241,6 +242,35 @@ STANDARD_PAGES = [
 ]
 
 
+PAGE_BODIES = {
+    "personvern": (
+        "<h2>Hva vi lagrer</h2><ul>"
+        "<li>Konto: navn, e-postadresse, telefon (valgfritt), foretrukket språk og passord "
+        "(kryptert).</li>"
+        "<li>Yrke og arbeidsgiver, med historikk når du bytter arbeidsgiver.</li>"
+        "<li>Påmeldinger, ventelisteplass, oppmøte, fullføring og kursbevis.</li>"
+        "<li>Behov for tilrettelegging eller kost du oppgir ved påmelding.</li>"
+        "<li>E-poster vi har sendt deg (kvitteringer, tilbud, kalenderinvitasjoner).</li></ul>"
+        "<h2>Hvorfor</h2><p>For å gjennomføre kursene (avtale), og for at NAPHA og "
+        "ressurssentrene skal kunne følge opp opplæringen i IPS nasjonalt (allmenn interesse). "
+        "Nasjonale rapporter viser bare tall, og tall under 5 vises som «&lt;5».</p>"
+        "<h2>Hvor lenge</h2><p>Behov for tilrettelegging slettes 30 dager etter kurset. "
+        "Kontoen og påmeldingene lagres til du sletter kontoen; da fjernes alt som "
+        "identifiserer deg, mens yrke og arbeidsgiver beholdes uten navn i statistikken.</p>"
+        "<h2>Dine rettigheter</h2><p>Under «Min side» kan du se og rette profilen, laste ned "
+        "alle opplysninger om deg (JSON) og slette kontoen. Koordinatoren hos arbeidsgiveren "
+        "din ser påmeldingene dine; kursarrangøren ser deltakerlisten for sine kurs.</p>"
+    ),
+    "tilgjengelighet": (
+        "<p>Nettstedet er laget for å oppfylle WCAG 2.1 AA: semantisk HTML, synlig fokus, "
+        "tastaturbetjening, tekstalternativer, kontrast på minst 4,5:1 og skjemaer med "
+        "etiketter og feilmeldinger i klartekst. Kursbevis er tilgjengelige PDF-er (PDF/UA), "
+        "og diagrammer vises også som tabeller.</p>"
+        "<p>Finner du noe som ikke fungerer, skriv til kurs@ipskurs.no.</p>"
+    ),
+}
+
+
 def _user(email, first_name, last_name, *, superuser=False, groups=(), profession=""):
     User = get_user_model()
     user = User.objects.filter(email=email).first()
@@ -342,7 +372,10 @@ def seed(extra_runs=0, stdout=None):
         )
 
     for slug, title, intro in STANDARD_PAGES:
-        _add_child(home, StandardPage(title=title, slug=slug, intro=intro))
+        page = _add_child(home, StandardPage(title=title, slug=slug, intro=intro))
+        if slug in PAGE_BODIES and not page.body:
+            page.body = [("text", RichText(PAGE_BODIES[slug]))]
+            page.save_revision().publish()
 
     courses = {}
     for provider_slug, slug, title, summary, audience, hours, fmt, prereqs in COURSES:
