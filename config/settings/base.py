@@ -261,7 +261,7 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # Registration: every change locks the run row (PostgreSQL); a lock wait longer than this
 # becomes a friendly "busy, try again". ENROLLMENT_LOCK_RUNS=False exists for one test only.
 ENROLLMENT_LOCK_RUNS = True
-ENROLLMENT_LOCK_TIMEOUT_MS = int(os.environ.get("ENROLLMENT_LOCK_TIMEOUT_MS", "5000"))
+ENROLLMENT_LOCK_TIMEOUT_MS = int(os.environ.get("ENROLLMENT_LOCK_TIMEOUT_MS", "15000"))
 ENROLLMENT_TEST_PAUSE_AFTER_CHECK = 0
 
 # Catalogue

@@ -29,7 +29,7 @@ def lock_run(run_id):
         run = runs.get(pk=run_id)
     else:
         if connection.vendor == "postgresql":
-            timeout = int(getattr(settings, "ENROLLMENT_LOCK_TIMEOUT_MS", 5000))
+            timeout = int(getattr(settings, "ENROLLMENT_LOCK_TIMEOUT_MS", 15000))
             with connection.cursor() as cursor:
                 cursor.execute(f"SET LOCAL lock_timeout = {timeout}")
         try:
