@@ -26,7 +26,7 @@ from organisations.services.memberships import coordinated_organisations
 
 from .models import AttendanceRecord, AttendanceStatus, Certificate, CertificateBatch
 from .services import checkin
-from .services.certificates import normalise_code, revoke
+from .services.certificates import issue, normalise_code, revoke
 from .services.register import (
     close_register,
     confirmed,
@@ -143,17 +143,27 @@ def checkin_display(request, run_id, session_id):
     )
 
 
+def _organiser_action(request, run, action, success):
+    """Run one organiser action: its refusal or ``success`` is shown, then back to the run."""
+    try:
+        action()
+    except EnrollmentError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("run_attendance", run_id=run.pk)
+
+
 @require_POST
 @login_required
 def close(request, run_id):
     run = _organiser_run(request, run_id)
-    try:
-        close_register(run, actor=request.user)
-    except EnrollmentError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The register is closed. Certificates are being made."))
-    return redirect("run_attendance", run_id=run.pk)
+    return _organiser_action(
+        request,
+        run,
+        lambda: close_register(run, actor=request.user),
+        _("The register is closed. Certificates are being made."),
+    )
 
 
 @require_POST
@@ -161,48 +171,46 @@ def close(request, run_id):
 def completion_override(request, run_id, registration_id):
     run = _organiser_run(request, run_id)
     registration = get_object_or_404(Registration, pk=registration_id, run=run)
-    try:
-        override_completion(
+    return _organiser_action(
+        request,
+        run,
+        lambda: override_completion(
             registration,
             completed=request.POST.get("completed") == "1",
             reason=request.POST.get("reason", ""),
             actor=request.user,
-        )
-    except EnrollmentError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Completion was changed."))
-    return redirect("run_attendance", run_id=run.pk)
+        ),
+        _("Completion was changed."),
+    )
+
+
+def _run_certificate(request, run_id, certificate_id):
+    run = _organiser_run(request, run_id)
+    return run, get_object_or_404(Certificate, pk=certificate_id, registration__run=run)
 
 
 @require_POST
 @login_required
 def certificate_revoke(request, run_id, certificate_id):
-    run = _organiser_run(request, run_id)
-    certificate = get_object_or_404(Certificate, pk=certificate_id, registration__run=run)
-    try:
-        revoke(certificate, reason=request.POST.get("reason", ""), actor=request.user)
-    except EnrollmentError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The certificate was revoked."))
-    return redirect("run_attendance", run_id=run.pk)
+    run, certificate = _run_certificate(request, run_id, certificate_id)
+    return _organiser_action(
+        request,
+        run,
+        lambda: revoke(certificate, reason=request.POST.get("reason", ""), actor=request.user),
+        _("The certificate was revoked."),
+    )
 
 
 @require_POST
 @login_required
 def certificate_reissue(request, run_id, certificate_id):
-    from .services.certificates import issue
-
-    run = _organiser_run(request, run_id)
-    certificate = get_object_or_404(Certificate, pk=certificate_id, registration__run=run)
-    try:
-        issue(certificate.registration)
-    except EnrollmentError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("A new version of the certificate was issued."))
-    return redirect("run_attendance", run_id=run.pk)
+    run, certificate = _run_certificate(request, run_id, certificate_id)
+    return _organiser_action(
+        request,
+        run,
+        lambda: issue(certificate.registration),
+        _("A new version of the certificate was issued."),
+    )
 
 
 @login_required

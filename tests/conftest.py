@@ -97,3 +97,14 @@ def use_broker(url, eager=False):
     finally:
         app.conf.update(saved)
         reset()
+
+
+@pytest.fixture
+def capture(django_capture_on_commit_callbacks):
+    """``with capture():`` runs the on-commit callbacks (outbox sends, certificate
+    generation) at the end of the block, as a committed request would."""
+
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run

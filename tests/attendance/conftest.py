@@ -251,16 +251,6 @@ def _attendance_state():
 
 
 @pytest.fixture
-def capture(django_capture_on_commit_callbacks):
-    """``with capture():`` runs the on-commit callbacks (certificate generation, outbox)."""
-
-    def run():
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return run
-
-
-@pytest.fixture
 def org_a(db):
     return Organisation.objects.create(name="NAV Grünerløkka")
 

@@ -184,16 +184,6 @@ def _coordinator_state():
 
 
 @pytest.fixture
-def capture(django_capture_on_commit_callbacks):
-    """``with capture():`` runs the on-commit callbacks (the outbox sends) at the end."""
-
-    def run():
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return run
-
-
-@pytest.fixture
 def org_a(db):
     return Organisation.objects.create(name="NAV Grünerløkka")
 
