@@ -5,14 +5,18 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install migrate seed messages clean bench
+.PHONY: run test test-clock lint format install check-system migrate seed messages clean bench
+
+# Stops with the Debian package to install when a system library or tool is missing.
+check-system:
+	@$(PYTHON) scripts/check_system.py
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/base.txt -r requirements/dev.txt
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: check-system $(STAMP)
 
 migrate: install
 	@mkdir -p var/mail
@@ -34,9 +38,27 @@ run: seed
 	@trap 'kill $$(cat var/celery.pid) 2>/dev/null' EXIT INT TERM; \
 		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Line and branch coverage is printed after the tests (files at 100 % are left out).
 test: install
 	@$(COMPILE_MESSAGES)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+# The time-sensitive tests again under libfaketime, with the machine's clock at awkward
+# instants (UTC unless a zone is given): early morning in Oslo, just before midnight, New
+# Year's Eve, the nights the clocks change in spring and autumn, and a machine in another
+# time zone where it is already tomorrow in Oslo. The clock runs on from each instant.
+CLOCK_TESTS ?= tests/attendance tests/calendars tests/enrollment tests/coordinators tests/reports \
+	tests/test_catalogue.py tests/test_api.py tests/people/test_invitations.py
+CLOCK_INSTANTS ?= "UTC|2027-01-15 04:30:00" "UTC|2027-06-30 21:58:30" "UTC|2026-12-31 22:55:00" \
+	"UTC|2027-03-28 00:50:00" "UTC|2027-10-31 00:50:00" "America/Los_Angeles|2027-02-01 15:30:00"
+test-clock: install
+	@command -v faketime >/dev/null || { echo "make test-clock needs libfaketime: sudo apt-get install faketime"; exit 1; }
+	@for spec in $(CLOCK_INSTANTS); do \
+		zone=$${spec%%|*}; at=$${spec#*|}; \
+		echo "== machine clock at $$at ($$zone)"; \
+		TZ=$$zone FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "@$$at" \
+			$(BIN)/pytest -q -p no:cacheprovider -n 2 $(CLOCK_TESTS) $(PYTEST_ARGS) || exit 1; \
+	done
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,9 +1,9 @@
-from datetime import date
 from decimal import Decimal
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -58,8 +58,8 @@ def preview(request, pk):
             name="Kari Nordmann",
             course=_("Basic course in IPS"),
             provider_name=template.provider.title,
-            first=date.today(),
-            last=date.today(),
+            first=timezone.localdate(),
+            last=timezone.localdate(),
             hours=Decimal("18"),
             code="PREV-IEW0-0000-0000",
             template=template,

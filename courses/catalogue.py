@@ -6,6 +6,7 @@ from datetime import date
 
 from django import forms
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import ResourceCentrePage
@@ -46,7 +47,7 @@ def attach_providers(runs):
 
 
 def _month_choices():
-    today = date.today()
+    today = timezone.localdate()
     choices = [("", _("Any month"))]
     year, month = today.year, today.month
     for _i in range(12):

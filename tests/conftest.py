@@ -1,9 +1,11 @@
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import translation
+from django.db.models import F
+from django.utils import timezone, translation
 
 from cms.groups import ensure_editors_group
 from cms.setup import ensure_site
@@ -108,3 +110,60 @@ def capture(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return run
+
+
+class Clock:
+    """The one way a test moves time.
+
+    ``clock.move_to(moment)`` (or ``with clock(moment):`` for a block) moves every clock the
+    code reads, ``timezone.now()``, ``datetime.now()``, ``date.today()`` and ``time.time()``
+    alike, and holds it there (``tick=True`` lets it run on from there). Login sessions move
+    with the clock: a test client that was logged in stays logged in, as if it had logged in
+    just before the new moment, so a test that jumps past ``SESSION_COOKIE_AGE`` does not
+    silently turn into an anonymous visit.
+    """
+
+    def __init__(self):
+        self._travellers = []
+
+    def move_to(self, moment, *, tick=False):
+        before = timezone.now()
+        traveller = time_machine.travel(moment, tick=tick)
+        traveller.start()
+        self._travellers.append(traveller)
+        self._carry_sessions(timezone.now() - before)
+        return timezone.now()
+
+    def advance(self, delta, *, tick=False):
+        return self.move_to(timezone.now() + delta, tick=tick)
+
+    def back(self):
+        """Undo the latest move."""
+        before = timezone.now()
+        self._travellers.pop().stop()
+        self._carry_sessions(timezone.now() - before)
+
+    @contextmanager
+    def __call__(self, moment, *, tick=False):
+        yield self.move_to(moment, tick=tick)
+        self.back()
+
+    def stop(self):
+        while self._travellers:
+            self._travellers.pop().stop()
+
+    @staticmethod
+    def _carry_sessions(delta):
+        from django.contrib.sessions.models import Session
+
+        # A test without database access has no sessions to carry.
+        with suppress(RuntimeError):
+            Session.objects.update(expire_date=F("expire_date") + delta)
+
+
+@pytest.fixture
+def clock():
+    """Move time in a test (see ``Clock``); time is back to normal after the test."""
+    moved = Clock()
+    yield moved
+    moved.stop()

@@ -20,3 +20,7 @@ STORAGES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ALLOWED_HOSTS = ["*"]
+# Static files are served from the apps' folders, so tests need no collectstatic (and WhiteNoise
+# does not warn about a missing STATIC_ROOT on every request handler it builds).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

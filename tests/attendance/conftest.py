@@ -1,21 +1,19 @@
 """Fixtures for the attendance-and-certificates tests: a provider's organiser, participants
 with employers, runs with sessions of chosen lengths, and helpers for the HTTP steps, reading
-PDFs and controlling the clock.
+PDFs and Oslo times.
 
 Everything goes through the real views, services and models. PDFs are rendered by WeasyPrint,
 which is slow (about 0.3 s each after a first, slower one), so tests issue few certificates;
 certificate rows that only need a code are created without rendering.
 """
 
+import io
 import itertools
 import re
-import shutil
-import subprocess
 import zlib
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from datetime import date, datetime, time, timedelta
 from html import unescape
-from unittest import mock
 
 import pytest
 from django.contrib.messages import get_messages
@@ -24,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
+from pypdf import PdfReader
 
 from attendance.models import AttendanceRecord, Certificate
 from attendance.services.certificates import issue, new_code
@@ -176,13 +175,9 @@ def stored_pdf(certificate):
 
 
 def pdf_text(pdf):
-    """The PDF's text (pdftotext), whitespace collapsed."""
-    pdftotext = shutil.which("pdftotext")
-    assert pdftotext, "poppler-utils (pdftotext) is needed"
-    result = subprocess.run(  # noqa: S603 - a fixed tool with PDF bytes on stdin
-        [pdftotext, "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
-    )
-    return " ".join(result.stdout.decode().split())
+    """The PDF's text (pypdf, so no system tool is needed), whitespace collapsed."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 def inflated(pdf):
@@ -226,14 +221,7 @@ def fake_certificate(registration, *, code=None, **fields):
     return certificate
 
 
-# --- the clock -------------------------------------------------------------------------------
-
-
-@contextmanager
-def clock(moment):
-    """Every ``timezone.now()`` (views included) returns ``moment``."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield moment
+# --- the clock (moved with the ``clock`` fixture of tests/conftest.py) -----------------------
 
 
 def oslo(day, hour, minute=0, second=0):

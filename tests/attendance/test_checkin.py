@@ -11,7 +11,7 @@ from attendance.models import AttendanceRecord, AttendanceStatus
 from attendance.services import checkin
 from enrollment.services.errors import EnrollmentError
 
-from .conftest import clock, enrol, make_person, make_sessions_run, oslo, shows
+from .conftest import enrol, make_person, make_sessions_run, oslo, shows
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def test_check_in_only_from_30_minutes_before_until_the_end(
         assert not AttendanceRecord.objects.exists()
 
 
-def test_check_in_by_http_present_then_late(client, live_session, participant, session_day):
+def test_check_in_by_http_present_then_late(client, live_session, participant, session_day, clock):
     client.force_login(participant)
     with clock(oslo(session_day, 10, 14)) as now:
         code = checkin.current_code(live_session, now)
@@ -103,7 +103,7 @@ def test_check_in_by_http_present_then_late(client, live_session, participant, s
     assert record.registration.user == participant
 
 
-def test_check_in_after_15_minutes_is_late(client, live_session, participant, session_day):
+def test_check_in_after_15_minutes_is_late(client, live_session, participant, session_day, clock):
     client.force_login(participant)
     with clock(oslo(session_day, 10, 16)) as now:
         code = checkin.current_code(live_session, now)
@@ -112,7 +112,9 @@ def test_check_in_after_15_minutes_is_late(client, live_session, participant, se
     assert AttendanceRecord.objects.get(session=live_session).status == AttendanceStatus.LATE
 
 
-def test_checking_in_twice_keeps_the_first_arrival(client, live_session, participant, session_day):
+def test_checking_in_twice_keeps_the_first_arrival(
+    client, live_session, participant, session_day, clock
+):
     client.force_login(participant)
     with clock(oslo(session_day, 10, 0)) as now:
         client.post(checkin_url(live_session), {"code": checkin.current_code(live_session, now)})
@@ -122,7 +124,7 @@ def test_checking_in_twice_keeps_the_first_arrival(client, live_session, partici
 
 
 def test_http_expired_code_and_closed_window_record_nothing(
-    client, live_session, participant, session_day
+    client, live_session, participant, session_day, clock
 ):
     client.force_login(participant)
     with clock(oslo(session_day, 10, 5)) as now:
@@ -140,7 +142,7 @@ def test_http_expired_code_and_closed_window_record_nothing(
 
 
 def test_non_participant_gets_an_error_and_nothing_recorded(
-    client, live_session, participant, session_day, org_b
+    client, live_session, participant, session_day, org_b, clock
 ):
     stranger = make_person(org_b)
     client.force_login(stranger)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from attendance.services.certificates import CODE_ALPHABET, new_code, normalise_code
 from attendance.views import VERIFY_LIMIT
 
-from .conftest import clock, enrol, fake_certificate, make_person, shows, verify_url
+from .conftest import enrol, fake_certificate, make_person, shows, verify_url
 
 CODE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$")
 
@@ -77,7 +77,7 @@ def test_the_empty_form_is_200(client, db):
     assert 'name="code"' in response.content.decode()
 
 
-def test_rate_limit_after_30_lookups_a_minute_from_one_address(client, certificate):
+def test_rate_limit_after_30_lookups_a_minute_from_one_address(client, certificate, clock):
     minute = timezone.now().replace(second=5, microsecond=0)
     with clock(minute):
         for i in range(VERIFY_LIMIT):
