@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class AttendanceConfig(AppConfig):
     name = "attendance"
     verbose_name = _("Attendance and certificates")
+
+    def ready(self):
+        # Django's documented place to register composers (models are loaded by then).
+        from outbox import composers
+
+        from . import emails
+
+        composers.register("enrollment/email/certificate", emails.CertificateComposer())

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class CalendarsConfig(AppConfig):
     name = "calendars"
     verbose_name = _("Calendar invitations")
+
+    def ready(self):
+        # Django's documented place to connect receivers and register composers.
+        from outbox import composers
+
+        from . import emails, receivers  # noqa: F401
+
+        composers.register("calendars/email/", emails.SessionComposer())
+        composers.register_part("enrollment/email/", emails.CalendarPart())
+        composers.register_part("calendars/email/", emails.CalendarPart())

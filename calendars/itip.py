@@ -1,16 +1,21 @@
-"""iTIP (RFC 5546) calendars for one participant: REQUEST to create or update, CANCEL to
-remove. Every event has a stable UID per registration and session, a SEQUENCE that only rises,
-DTSTAMP, DTSTART and DTEND with TZID Europe/Oslo (whose VTIMEZONE uses RRULE rules), ORGANIZER
-and ATTENDEE. See docs/calendar.md for how calendar programs treat these messages."""
+"""iTIP (RFC 5546) messages for one participant and one session: REQUEST to create or update,
+CANCEL to remove. One VEVENT per message, because Outlook 2007-2019 reads only the first
+VEVENT of an emailed iTIP message ([MS-STANOICAL] 2.2.175). Every event has a stable UID per
+registration and session, a SEQUENCE that only rises, DTSTAMP, DTSTART and DTEND with TZID
+Europe/Oslo (whose VTIMEZONE uses RRULE rules), ORGANIZER and ATTENDEE. See docs/calendar.md
+for how calendar programs treat these messages."""
 
 from datetime import UTC
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Event, vCalAddress, vText
 
 from courses.ical import new_calendar
+
+REQUEST, CANCEL = "REQUEST", "CANCEL"
 
 
 def organizer_address():
@@ -27,9 +32,19 @@ def location_for(run):
     return ", ".join(p for p in parts if p)
 
 
-def summary_for(run, session_index, session_count):
-    title = run.display_title
-    return f"{title} ({session_index}/{session_count})" if session_count > 1 else title
+def summary_for(run):
+    """The event title. No "(2/3)": adding or removing a day would renumber, and so update,
+    every other day in people's calendars."""
+    return run.display_title
+
+
+def session_label(run, entry):
+    """ "Day 2 of 3" for an entry whose session still exists, else ""."""
+    sessions = run.ordered_sessions()
+    ids = [s.pk for s in sessions]
+    if len(ids) < 2 or entry.session_id not in ids:
+        return ""
+    return _("Day %(n)d of %(count)d") % {"n": ids.index(entry.session_id) + 1, "count": len(ids)}
 
 
 def _event(entry, registration, method, provider_name, now):
@@ -45,18 +60,16 @@ def _event(entry, registration, method, provider_name, now):
     if entry.location:
         event.add("location", entry.location)
     base = settings.SITE_BASE_URL
-    from django.urls import reverse
-
-    event.add(
-        "description",
-        "\n".join(
-            [
-                f"{provider_name}: {run.course.title}",
-                f"{_('Course page')}: {base}{run.course.url or ''}",
-                f"{_('My courses')}: {base}{reverse('my_courses')}",
-            ]
-        ),
-    )
+    lines = [f"{provider_name}: {run.course.title}"]
+    if label := session_label(run, entry):
+        lines.append(label)
+    # Labels outside the f-strings: xgettext cannot find a msgid inside one.
+    course_page, my_courses = _("Course page"), _("My courses")
+    lines += [
+        f"{course_page}: {base}{run.course.url or ''}",
+        f"{my_courses}: {base}{reverse('my_courses')}",
+    ]
+    event.add("description", "\n".join(lines))
     organizer = vCalAddress(f"mailto:{organizer_address()}")
     organizer.params["cn"] = vText(provider_name)
     event.add("organizer", organizer)
@@ -66,18 +79,16 @@ def _event(entry, registration, method, provider_name, now):
     attendee.params["partstat"] = vText("ACCEPTED")
     attendee.params["rsvp"] = vText("FALSE")
     event.add("attendee", attendee)
-    cancelled = method == "CANCEL"
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")
     event.add("transp", "OPAQUE")
     return event
 
 
-def build(registration, entries, method, provider_name, now=None):
-    """An iCalendar text with one VEVENT per entry, in the participant's language."""
+def build(registration, entry, method, provider_name, now=None):
+    """An iCalendar text with one VEVENT, in the participant's language."""
     now = now or timezone.now()
     language = registration.user.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         cal = new_calendar(method=method)
-        for entry in entries:
-            cal.add_component(_event(entry, registration, method, provider_name, now))
+        cal.add_component(_event(entry, registration, method, provider_name, now))
     return cal.to_ical().decode("utf-8")

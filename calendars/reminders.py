@@ -12,13 +12,12 @@ from django.utils import timezone
 
 from courses.models import CourseRun, RunStatus
 from enrollment.models import Registration, RegistrationStatus
+from enrollment.services.notify import registration_email
 
 from .models import ReminderSent
 
 
 def send_due_reminders(now=None):
-    from enrollment.services.notify import registration_email
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     runs = (

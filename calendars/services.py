@@ -1,183 +1,181 @@
 """Keeping participants' calendars right.
 
 Invariants:
-- each confirmed registration has one calendar entry per session, with a UID that never
-  changes and a SEQUENCE that only rises;
-- what a calendar was last told is stored; a sync sends REQUEST only for new or changed
-  sessions and CANCEL (same UID, higher SEQUENCE) for removed sessions, cancelled
-  registrations and cancelled runs, so running a sync twice sends nothing the second time;
+- a confirmed registration has one calendar entry per session, with a UID that never changes,
+  a SEQUENCE that only rises, and the time, place and title the calendar was last told;
+- every iTIP message holds one VEVENT, one session: Outlook reads only the first VEVENT of a
+  message. The email that tells the participant about the registration itself (confirmation,
+  cancellation, run cancelled) carries the earliest session; every other session gets a short
+  message of its own;
+- after a run is edited, only sessions whose time, place or title changed are sent (REQUEST,
+  higher SEQUENCE); a removed session gets one CANCEL; untouched sessions get nothing; running
+  a sync twice sends nothing the second time;
 - changes to a run are applied a minute after the last edit (``RUN_SETTLE``), so a burst of
-  edits sends one update with the final state;
-- every message goes through the outbox, in the same transaction as the state it describes.
+  edits sends one update per changed session, with the final state;
+- entries and message intents are written in the transaction that makes the change; the
+  worker renders the iCalendar text at delivery (``calendars.emails``).
 """
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from courses.models import CourseRun, RunStatus
 from enrollment.models import Registration, RegistrationStatus
+from enrollment.services.locking import lock_run
+from enrollment.services.notify import email_participant
+from outbox.services import collect, host
 
-from . import itip
+from . import itip, tasks
 from .models import CalendarEntry
 
 RUN_SETTLE = timedelta(seconds=60)
 
-
-def _host():
-    return settings.SITE_BASE_URL.split("://", 1)[-1].split("/", 1)[0].split(":")[0]
-
-
-def _provider_name(run):
-    from courses.catalogue import attach_providers
-
-    attach_providers([run])
-    return run.provider.title if run.provider else run.course.title
+ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 
 
 def desired(registration):
     """session id -> (starts_at, ends_at, location, summary) the calendar should show."""
     run = registration.run
-    if registration.status != RegistrationStatus.CONFIRMED or run.status == "cancelled":
+    if registration.status != RegistrationStatus.CONFIRMED or run.status == RunStatus.CANCELLED:
         return {}
-    sessions = run.ordered_sessions()
     location = itip.location_for(run)
+    summary = itip.summary_for(run)
+    return {s.pk: (s.starts_at, s.ends_at, location, summary) for s in run.ordered_sessions()}
+
+
+def _told(entry):
     return {
-        s.pk: (s.starts_at, s.ends_at, location, itip.summary_for(run, i, len(sessions)))
-        for i, s in enumerate(sessions, start=1)
+        "starts_at": entry.starts_at.isoformat(),
+        "ends_at": entry.ends_at.isoformat(),
+        "location": entry.location,
     }
 
 
-def plan(registration, now):
-    """Update the stored entries to the desired state; return (requests, cancels, changes)
-    where ``changes`` describes what moved, for the email text."""
+def plan(registration, now, entries=None):
+    """Bring the stored entries in line with what the calendar should show. Returns the
+    changes ``(kind, entry, before)``, earliest session first, where ``before`` is what the
+    calendar was told until now (None for a new session)."""
     wanted = desired(registration)
-    all_entries = list(registration.calendar_entries.all())
+    if entries is None:
+        entries = list(registration.calendar_entries.all())
     # Entries of deleted sessions have session=None; they are cancelled below.
-    entries = {e.session_id: e for e in all_entries if e.session_id is not None}
-    requests, cancels, changes = [], [], []
+    by_session = {e.session_id: e for e in entries if e.session_id is not None}
+    added, changes = [], []
     for session_id, (starts, ends, location, summary) in wanted.items():
-        entry = entries.get(session_id)
+        entry = by_session.get(session_id)
         if entry is None:
-            entry = CalendarEntry(
-                registration=registration,
-                session_id=session_id,
-                uid=f"ipskurs-reg{registration.pk}-s{session_id}@{_host()}",
-                sequence=0,
-                starts_at=starts,
-                ends_at=ends,
-                location=location,
-                summary=summary,
-                sent_at=now,
+            added.append(
+                CalendarEntry(
+                    registration=registration,
+                    session_id=session_id,
+                    uid=f"ipskurs-reg{registration.pk}-s{session_id}@{host()}",
+                    starts_at=starts,
+                    ends_at=ends,
+                    location=location,
+                    summary=summary,
+                    sent_at=now,
+                )
             )
-            entry.save()
-            requests.append(entry)
-            if entries:
-                changes.append(("added", None, entry))
-            continue
-        old = (entry.starts_at, entry.ends_at, entry.location, entry.summary, entry.cancelled)
-        if old == (starts, ends, location, summary, False):
-            requests.append(entry)  # unchanged, but included so the REQUEST is complete
-            continue
-        before = CalendarEntry(
-            starts_at=entry.starts_at, ends_at=entry.ends_at, location=entry.location
-        )
-        entry.sequence += 1
-        entry.starts_at, entry.ends_at, entry.location, entry.summary = (
+        elif (entry.starts_at, entry.ends_at, entry.location, entry.summary, entry.cancelled) != (
             starts,
             ends,
             location,
             summary,
-        )
-        entry.cancelled = False
-        entry.sent_at = now
-        entry.save()
-        requests.append(entry)
-        changes.append(("changed", before, entry))
-    for entry in all_entries:
-        if entry.session_id in wanted or entry.cancelled:
-            continue
+            False,
+        ):
+            before = _told(entry)
+            entry.starts_at, entry.ends_at, entry.location, entry.summary = (
+                starts,
+                ends,
+                location,
+                summary,
+            )
+            changes.append((CHANGED, entry, before))
+    for entry in entries:
+        if entry.session_id not in wanted and not entry.cancelled:
+            entry.cancelled = True
+            changes.append((REMOVED, entry, _told(entry)))
+    for _kind, entry, _before in changes:
         entry.sequence += 1
-        entry.cancelled = True
         entry.sent_at = now
-        entry.save(update_fields=["sequence", "cancelled", "sent_at"])
-        cancels.append(entry)
-        changes.append(("removed", entry, None))
-    return requests, cancels, changes
-
-
-def invitation_for(registration, now=None):
-    """(calendar text, method) for the confirmation email, creating the entries."""
-    now = now or timezone.now()
-    requests, _cancels, _changes = plan(registration, now)
-    if not requests:
-        return "", ""
-    name = _provider_name(registration.run)
-    return itip.build(registration, requests, "REQUEST", name, now), "REQUEST"
-
-
-def cancellation_for(registration, now=None):
-    """(calendar text, method) for a cancelled registration: CANCEL for every entry."""
-    now = now or timezone.now()
-    _requests, cancels, _changes = plan(registration, now)
-    if not cancels:
-        return "", ""
-    name = _provider_name(registration.run)
-    return itip.build(registration, cancels, "CANCEL", name, now), "CANCEL"
-
-
-def sync_registration(registration, now=None):
-    """Send what changed for one confirmed (or no longer confirmed) registration."""
-    from enrollment.services.notify import registration_email
-
-    now = now or timezone.now()
-    requests, cancels, changes = plan(registration, now)
-    if not changes:
-        return 0
-    name = _provider_name(registration.run)
-    sent = 0
-    template = "run_cancelled" if registration.run.status == "cancelled" else "calendar_update"
-    if any(kind != "removed" for kind, _before, _after in changes):
-        registration_email(
-            registration,
-            template,
-            changes=changes,
-            calendar=itip.build(registration, requests, "REQUEST", name, now),
-            calendar_method="REQUEST",
+    if changes:
+        CalendarEntry.objects.bulk_update(
+            [entry for _kind, entry, _before in changes],
+            ["sequence", "cancelled", "starts_at", "ends_at", "location", "summary", "sent_at"],
         )
-        sent += 1
-    if cancels:
-        # A second message: one iCalendar object carries one METHOD.
-        registration_email(
-            registration,
-            template if not sent else "calendar_removed",
-            changes=changes,
-            calendar=itip.build(registration, cancels, "CANCEL", name, now),
-            calendar_method="CANCEL",
-        )
-        sent += 1
-    return sent
+    if added:
+        CalendarEntry.objects.bulk_create(added)
+        changes += [(ADDED, entry, None) for entry in added]
+    return sorted(changes, key=lambda change: (change[1].starts_at, change[1].pk))
+
+
+def calendar_params(entry):
+    """What a message needs to carry ``entry``'s calendar part: it is rendered at delivery."""
+    return {
+        "entry": entry.pk,
+        "sequence": entry.sequence,
+        "method": itip.CANCEL if entry.cancelled else itip.REQUEST,
+    }
+
+
+SESSION_TEMPLATES = {
+    # (why the calendar changes, what changed for the session) -> template
+    ("confirmed", ADDED): "session_invitation",
+    ("cancelled", REMOVED): "session_cancelled",
+    ("edited", ADDED): "session_added",
+    ("edited", CHANGED): "session_changed",
+    ("edited", REMOVED): "session_removed",
+}
+
+
+def session_email(registration, reason, kind, entry, before):
+    """Queue the short message that carries one session's REQUEST or CANCEL."""
+    template = SESSION_TEMPLATES[(reason, kind)]
+    return email_participant(
+        registration,
+        f"calendars/email/{template}",
+        calendar=calendar_params(entry),
+        before=before,
+    )
+
+
+def tell(registration, changes, reason, notice=None):
+    """Queue the calendar messages for ``changes``: the earliest rides with ``notice`` (the
+    email about the registration) when there is one, every other change gets its own."""
+    if notice is not None and changes:
+        notice.params["calendar"] = calendar_params(changes[0][1])
+        changes = changes[1:]
+    for kind, entry, before in changes:
+        session_email(registration, reason, kind, entry, before)
+
+
+def follow_registration(registration, from_status, to_status, now, notice=None):
+    """A confirmation opens the calendar entries; leaving ``confirmed`` cancels them."""
+    confirmed = RegistrationStatus.CONFIRMED
+    if (to_status == confirmed) == (from_status == confirmed):
+        return
+    # A brand-new registration has no entries yet: no need to ask the database.
+    entries = [] if not from_status else None
+    changes = plan(registration, now, entries)
+    tell(registration, changes, "confirmed" if to_status == confirmed else "cancelled", notice)
 
 
 def mark_run_changed(run):
-    """Sessions, place or status of a run changed: update calendars once edits settle."""
-    from .tasks import sync_run_calendars
-
-    now = timezone.now()
-    type(run).objects.filter(pk=run.pk).update(calendar_changed_at=now)
+    """Sessions, place or title of a run changed: update calendars once edits settle."""
+    CourseRun.objects.filter(pk=run.pk).update(calendar_changed_at=timezone.now())
     transaction.on_commit(
-        lambda: sync_run_calendars.apply_async((run.pk,), countdown=RUN_SETTLE.total_seconds() + 1)
+        lambda: tasks.sync_run_calendars.apply_async(
+            (run.pk,), countdown=RUN_SETTLE.total_seconds() + 1
+        )
     )
 
 
 def sync_run(run_id, now=None, force=False):
-    """Bring every participant's calendar in line with the run. Skips (returns None) while
-    the run was edited less than RUN_SETTLE ago, unless ``force``."""
-    from courses.models import CourseRun
-    from enrollment.services.locking import lock_run
-
+    """Bring every confirmed participant's calendar in line with the run. Skips (returns None)
+    while the run was edited less than RUN_SETTLE ago, unless ``force``. Returns the number of
+    sessions told."""
     now = now or timezone.now()
     with transaction.atomic():
         run = lock_run(run_id)
@@ -185,59 +183,23 @@ def sync_run(run_id, now=None, force=False):
             return 0
         if not force and now - run.calendar_changed_at < RUN_SETTLE:
             return None
-        if run.status == "cancelled":
-            _close_cancelled_run(run, now)
-        sent = 0
         registrations = (
-            Registration.objects.filter(run=run)
-            .filter(calendar_entries__isnull=False)
-            .distinct()
-            .select_related("user", "run__course")
+            Registration.objects.filter(run=run, status=RegistrationStatus.CONFIRMED)
+            .select_related("user")
             .prefetch_related("calendar_entries")
         )
-        for registration in registrations:
-            registration.run = run
-            sent += sync_registration(registration, now)
+        told = 0
+        with collect():
+            for registration in registrations:
+                registration.run = run
+                changes = plan(registration, now)
+                tell(registration, changes, "edited")
+                told += len(changes)
         CourseRun.objects.filter(pk=run.pk).update(calendar_changed_at=None)
-    return sent
-
-
-def _close_cancelled_run(run, now):
-    """A cancelled run: tell those waiting and close open offers."""
-    from enrollment.services.events import transition
-    from enrollment.services.notify import registration_email
-
-    waiting = Registration.objects.filter(
-        run=run, status__in=[RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED]
-    ).select_related("user")
-    for registration in waiting:
-        registration.cancelled_at = now
-        registration.offer_nonce = ""
-        registration.run = run
-        transition(
-            registration,
-            RegistrationStatus.CANCELLED,
-            now=now,
-            reason=_("The course run was cancelled"),
-            fields=["cancelled_at", "offer_nonce"],
-        )
-        registration_email(registration, "run_cancelled")
-    confirmed = Registration.objects.filter(run=run, status=RegistrationStatus.CONFIRMED)
-    for registration in confirmed.select_related("user"):
-        registration.run = run
-        registration.cancelled_at = now
-        transition(
-            registration,
-            RegistrationStatus.CANCELLED,
-            now=now,
-            reason=_("The course run was cancelled"),
-            fields=["cancelled_at"],
-        )
+    return told
 
 
 def dirty_runs(now=None):
-    from courses.models import CourseRun
-
     now = now or timezone.now()
     return CourseRun.objects.filter(calendar_changed_at__lte=now - RUN_SETTLE).values_list(
         "pk", flat=True

@@ -50,14 +50,13 @@ def personal_feed(request, token):
     base = settings.SITE_BASE_URL
     for registration in registrations:
         run = registration.run
-        sessions = run.ordered_sessions()
-        for index, session in enumerate(sessions, start=1):
+        for session in run.ordered_sessions():
             event = Event()
             event.add("uid", f"ipskurs-feed-reg{registration.pk}-s{session.pk}@ipskurs")
             event.add("dtstamp", run.updated_at)
             event.add("dtstart", session.starts_at)
             event.add("dtend", session.ends_at)
-            event.add("summary", summary_for(run, index, len(sessions)))
+            event.add("summary", summary_for(run))
             event.add("location", location_for(run))
             event.add("description", f"{base}{run.course.url or ''}\n{base}{reverse('my_courses')}")
             event.add("status", "CONFIRMED")
@@ -80,10 +79,11 @@ def organiser_feed(request, token):
         .order_by("first_date")
     )
     cal = new_calendar(name=_("IPS courses I organise"))
+    draft = _("Draft")
     for run in runs:
         for event in public_run_events(run, run.provider):
             if run.status == RunStatus.DRAFT:
-                event["summary"] = f"[{_('Draft')}] {event['summary']}"
+                event["summary"] = f"[{draft}] {event['summary']}"
                 event["status"] = "TENTATIVE"
             cal.add_component(event)
     response = _ics_response(cal.to_ical(), "kurs-jeg-arrangerer.ics")

@@ -1,8 +1,17 @@
+"""Signals of the courses app, and the cache of each run's first day.
+
+``run_edited`` tells the apps above that an organiser saved a run (sessions, place, status):
+enrollment closes the registrations of a cancelled run, calendars updates participants'
+calendars. It is sent inside the save's transaction.
+"""
+
 from django.db.models import Min
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import CourseRun, CourseSession
+
+run_edited = Signal()  # sender=CourseRun, run=<the saved run>
 
 
 def update_starts_on(run_id):

@@ -10,11 +10,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton, MenuItem
 from wagtail.permissions import register_permission_policy
 
-from calendars.services import mark_run_changed
-
 from .forms import CourseRunForm
 from .models import CourseRun
 from .permissions import CourseRunPermissionPolicy, RunObjectScopeMixin, RunScopeMixin
+from .signals import run_edited
 
 register_permission_policy(CourseRun, CourseRunPermissionPolicy(CourseRun))
 
@@ -48,8 +47,8 @@ class RunCreateView(RunScopeMixin, generic.CreateView):
 class RunEditView(RunScopeMixin, generic.EditView):
     def save_instance(self):
         instance = super().save_instance()
-        # Participants' calendars follow; the diff decides whether anything is sent.
-        mark_run_changed(instance)
+        # Registrations and calendars follow (enrollment and calendars listen).
+        run_edited.send(sender=CourseRun, run=instance)
         return instance
 
     @cached_property

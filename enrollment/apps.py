@@ -3,3 +3,13 @@ from django.apps import AppConfig
 
 class EnrollmentConfig(AppConfig):
     name = "enrollment"
+
+    def ready(self):
+        # Django's documented place to connect receivers and register composers: importing
+        # these at module level would load models before the app registry is ready.
+        from outbox import composers
+
+        from . import emails, receivers  # noqa: F401
+
+        composers.register("enrollment/email/", emails.RegistrationComposer())
+        composers.register("enrollment/email/team_summary", emails.TeamSummaryComposer())

@@ -4,7 +4,7 @@ Thin: the rules live in ``enrollment.services``."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from organisations.services.memberships import coordinated_organisations
 from .forms import OfferAnswerForm, RegisterForm
 from .models import ACTIVE_STATUSES, Registration, RegistrationStatus
 from .services.availability import reservation_summaries, with_availability
-from .services.errors import EnrollmentError
+from .services.errors import EnrollmentError, RunNotFound
 from .services.registration import can_cancel, cancel, register
 from .services.waitlist import (
     accept_offer,
@@ -42,52 +42,67 @@ def _public_run(run_id):
     return run
 
 
+class HttpResponseSeeOther(HttpResponseRedirect):
+    status_code = 303
+
+
 def run_detail(request, run_id):
-    """A run's page: details, seats and the registration form."""
+    """A run's page: details, seats and the registration form. A POST registers."""
+    if request.method == "POST":
+        return _register(request, run_id)
     run = _public_run(run_id)
     registration = None
     if request.user.is_authenticated:
         registration = Registration.objects.filter(
             run=run, user=request.user, status__in=ACTIVE_STATUSES
         ).first()
-    form = RegisterForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse('account_login')}?next={request.path}")
-        if not request.user.profile_complete:
-            messages.info(request, _("Complete your profile before you register."))
-            return redirect("profile_edit")
-        if form.is_valid():
-            try:
-                registration = register(run, request.user, needs=form.cleaned_data["needs"])
-            except EnrollmentError as exc:
-                messages.error(request, exc.message)
-                status = exc.status_code
-            else:
-                if registration.status == RegistrationStatus.CONFIRMED:
-                    messages.success(
-                        request, _("You are registered. A confirmation is on its way.")
-                    )
-                else:
-                    messages.info(
-                        request,
-                        _("The course is full. You are number %(n)d on the waitlist.")
-                        % {"n": position(registration)},
-                    )
-                return redirect("my_courses")
-        else:
-            status = 400
     context = {
         "run": run,
         "registration": registration,
         "position": position(registration) if registration else None,
-        "form": form,
+        "form": RegisterForm(),
         "registration_open": run.registration_is_open(),
         "coordinated": request.user.is_authenticated
         and coordinated_organisations(request.user).exists(),
     }
-    return render(request, "enrollment/run_detail.html", context, status=status)
+    return render(request, "enrollment/run_detail.html", context)
+
+
+def _register(request, run_id):
+    """Authenticate, validate, call the service, answer 303. No page is built: a success
+    goes to My courses, a refusal gets a short page with the reason."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    if not request.user.profile_complete:
+        messages.info(request, _("Complete your profile before you register."))
+        return redirect("profile_edit")
+    form = RegisterForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, run_id, form=form, status=400)
+    try:
+        registration = register(run_id, request.user, needs=form.cleaned_data["needs"])
+    except RunNotFound as exc:
+        raise Http404 from exc
+    except EnrollmentError as exc:
+        return _refused(request, run_id, message=exc.message, status=exc.status_code)
+    if registration.status == RegistrationStatus.CONFIRMED:
+        messages.success(request, _("You are registered. A confirmation is on its way."))
+    else:
+        messages.info(
+            request,
+            _("The course is full. You are number %(n)d on the waitlist.")
+            % {"n": position(registration)},
+        )
+    return HttpResponseSeeOther(reverse("my_courses"))
+
+
+def _refused(request, run_id, *, status, message=None, form=None):
+    return render(
+        request,
+        "enrollment/register_refused.html",
+        {"run_url": reverse("run_detail", args=[run_id]), "message": message, "form": form},
+        status=status,
+    )
 
 
 @login_required

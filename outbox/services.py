@@ -1,80 +1,108 @@
 """Queueing and delivering outbox messages.
 
 Invariants:
-- ``enqueue`` writes the row inside the caller's transaction and asks Celery to send it only
-  after commit; if the broker is unreachable the row stays queued and the sweep sends it;
-- ``deliver`` sends a message at most once per successful attempt: the row is locked
-  (SELECT ... FOR UPDATE SKIP LOCKED) while sending, and a row already sent is skipped, so a
-  task delivered twice sends one email;
-- temporary SMTP failures are retried with exponential backoff, permanent ones marked failed.
+- ``enqueue`` writes only the intent (template, recipient, language, references, small
+  ``params``) and a Message-ID fixed at that moment, inside the caller's transaction; nothing
+  is rendered there. After commit the worker is asked to send; if the broker is unreachable the
+  row stays queued and the sweep sends it;
+- the worker renders each message at delivery, from the current state (``composers``), and
+  sends due messages in batches over one SMTP connection;
+- a message is claimed (``sending``, with a lease) in its own short transaction before it is
+  sent, and marked sent right after, so no transaction or lock is held while talking to the
+  SMTP server; a worker that dies mid-batch leaves claimed rows that are sent again once the
+  lease has run out, under the same Message-ID, which mail clients show as one message;
+- a temporary SMTP failure (4xx, a dropped connection) of one message is retried with
+  exponential backoff without holding up the others in the batch; a permanent one (5xx) fails
+  that message; after ``MAX_ATTEMPTS`` attempts a message fails;
+- a message whose composer reports it superseded (a calendar update followed by a newer one
+  for the same entry) is not sent.
 """
 
-import base64
 import logging
 import smtplib
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
+from email.utils import make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
-from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.db.models import F, Q
+from django.utils import timezone
 
+from . import composers, tasks
 from .models import MessageStatus, OutgoingMessage
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
+BATCH_SIZE = 50
+# While set, a send task is queued and will see every message committed before it starts, so
+# more commits need not queue another.
+KICK_KEY = "outbox:send-queued"
+
+_local = threading.local()
 
 
-def render_message(template, context, language):
-    """Render ``<template>_subject.txt``, ``.txt`` and ``.html`` in the given language."""
-    with translation.override(language):
-        context = {"site_url": settings.SITE_BASE_URL, "language": language, **context}
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
-    return subject, text, html
+def host():
+    """The site's host name, for Message-IDs and calendar UIDs."""
+    return settings.SITE_BASE_URL.split("://", 1)[-1].split("/", 1)[0].split(":")[0]
 
 
-def enqueue(
-    *,
-    to,
-    template,
-    context,
-    language="nb",
-    kind="",
-    registration=None,
-    attachments=None,
-    calendar="",
-    calendar_method="",
-):
-    """Write a message row now; send it once the surrounding transaction commits."""
-    subject, text, html = render_message(template, context, language)
-    message = OutgoingMessage.objects.create(
+def new_message_id():
+    return make_msgid(domain=host())
+
+
+def enqueue(*, to, template, language="nb", kind="", registration=None, params=None):
+    """Record that ``template`` is to be sent to ``to``; it is sent once the surrounding
+    transaction commits. Inside ``collect()`` the row is written when the block ends."""
+    message = OutgoingMessage(
         to=to,
-        subject=subject,
-        body_text=text,
-        body_html=html,
-        language=language,
+        template=template,
+        language=language or settings.LANGUAGE_CODE,
         kind=kind or template.rsplit("/", 1)[-1],
         registration=registration,
-        attachments=attachments or [],
-        calendar=calendar,
-        calendar_method=calendar_method,
+        params=params or {},
+        message_id=new_message_id(),
     )
-    transaction.on_commit(lambda: _schedule(message.pk))
+    batch = getattr(_local, "batch", None)
+    if batch is not None:
+        batch.append(message)
+    else:
+        message.save()
+        transaction.on_commit(kick)
     return message
 
 
-def _schedule(message_id, countdown=None):
-    from .tasks import send_message
-
+@contextmanager
+def collect():
+    """Write every message enqueued in the block with one INSERT at its end (the block must
+    run inside a transaction, whose commit sends them)."""
+    outer = getattr(_local, "batch", None)
+    if outer is not None:  # nested: the outermost block writes
+        yield outer
+        return
+    _local.batch = batch = []
     try:
-        send_message.apply_async((message_id,), countdown=countdown)
-    except Exception:  # broker down: the row is safe, the sweep will send it
-        logger.warning("Could not queue outbox message %s; the sweep will send it", message_id)
+        yield batch
+    finally:
+        _local.batch = None
+    if batch:
+        OutgoingMessage.objects.bulk_create(batch)
+        transaction.on_commit(kick)
+
+
+def kick():
+    """Ask a worker to send what is due (once for a burst of commits)."""
+    if not cache.add(KICK_KEY, 1, timeout=30):
+        return
+    try:
+        tasks.send_outbox.delay()
+    except Exception:  # broker down: the rows are safe, the sweep will send them
+        cache.delete(KICK_KEY)
+        logger.warning("Could not queue the outbox task; the sweep will send the messages")
 
 
 def _backoff(attempts):
@@ -86,6 +114,14 @@ def _permanent(exc):
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _msg in exc.recipients.values())
     return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
+
+
+def _connection_lost(exc):
+    """Whether the SMTP connection is unusable after ``exc`` (a refused recipient or message
+    leaves it ready for the next one)."""
+    return isinstance(exc, smtplib.SMTPServerDisconnected | OSError) or not isinstance(
+        exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused
+    )
 
 
 class CalendarEmail(EmailMultiAlternatives):
@@ -101,76 +137,151 @@ class CalendarEmail(EmailMultiAlternatives):
         return part
 
 
-def _email(message):
+def build_email(message, composition):
     email = CalendarEmail(
-        message.subject, message.body_text, to=[message.to], headers=message.headers or None
+        composition.subject,
+        composition.text,
+        to=[message.to],
+        headers={
+            "Message-ID": message.message_id,
+            "Content-Language": message.language,
+            "Auto-Submitted": "auto-generated",
+        },
     )
-    if message.body_html:
-        email.attach_alternative(message.body_html, "text/html")
-    if message.calendar:
-        email.calendar_method = message.calendar_method
-        email.attach_alternative(message.calendar, "text/calendar")
-        filename = "invite.ics" if message.calendar_method == "REQUEST" else "cancel.ics"
-        email.attach(filename, message.calendar, "text/calendar")
-    for attachment in message.attachments:
-        if "content_b64" in attachment:
-            content = base64.b64decode(attachment["content_b64"])
-        else:
-            content = attachment["content"].encode("utf-8")
-        email.attach(attachment["filename"], content, attachment["content_type"])
+    if composition.html:
+        email.attach_alternative(composition.html, "text/html")
+    if composition.calendar:
+        email.calendar_method = composition.calendar_method
+        email.attach_alternative(composition.calendar, "text/calendar")
+        filename = "invite.ics" if composition.calendar_method == "REQUEST" else "cancel.ics"
+        email.attach(filename, composition.calendar.encode("utf-8"), "text/calendar")
+    for filename, content, content_type in composition.attachments:
+        email.attach(filename, content, content_type)
     return email
 
 
-def deliver(message_id):
-    """Send one message if it is due. Returns the status it ends in, or None if skipped."""
-    now = timezone.now()
+def due_q(now):
+    """Messages a worker should send now: queued, retries that are due, and claims whose
+    worker died (lease run out)."""
+    return (
+        Q(status=MessageStatus.QUEUED)
+        | Q(status=MessageStatus.AWAITING_RETRY, next_attempt_at__lte=now)
+        | Q(status=MessageStatus.SENDING, lease_until__lte=now)
+    )
+
+
+def claim(limit, now):
+    """Mark up to ``limit`` due messages as being sent by this worker; returns their ids."""
+    lease = timedelta(seconds=getattr(settings, "OUTBOX_LEASE_SECONDS", 300))
     with transaction.atomic():
-        rows = OutgoingMessage.objects.filter(pk=message_id).filter(
-            Q(status=MessageStatus.QUEUED)
-            | Q(status=MessageStatus.AWAITING_RETRY, next_attempt_at__lte=now)
-        )
+        rows = OutgoingMessage.objects.filter(due_q(now)).order_by("pk")
         if connection.features.has_select_for_update_skip_locked:
             rows = rows.select_for_update(skip_locked=True)
-        message = rows.first()
-        if message is None:
-            return None  # sent, failed, not yet due, or being sent by another worker
-        message.attempts += 1
+        ids = list(rows.values_list("pk", flat=True)[:limit])
+        if ids:
+            OutgoingMessage.objects.filter(pk__in=ids).update(
+                status=MessageStatus.SENDING, lease_until=now + lease, attempts=F("attempts") + 1
+            )
+    return ids
+
+
+def send_due(batch_size=BATCH_SIZE):
+    """Send every due message, a batch at a time. Returns how many were sent."""
+    sent = 0
+    while ids := claim(batch_size, timezone.now()):
+        sent += _send_batch(ids)
+    return sent
+
+
+def _send_batch(ids):
+    messages = list(OutgoingMessage.objects.filter(pk__in=ids).order_by("pk"))
+    composers.prefetch(messages)
+    smtp = None
+    unreachable = None  # the error of a failed connect: the rest of the batch waits too
+    retry_at = []
+    sent = 0
+    for message in messages:
         try:
-            _email(message).send()
+            composition = composers.compose(message)
+        except composers.Superseded:
+            _update(message, status=MessageStatus.SUPERSEDED)
+            continue
+        except Exception as exc:  # a rendering bug must not stop the other messages
+            logger.exception("Outbox message %s could not be rendered", message.pk)
+            retry_at.append(_failed(message, exc))
+            continue
+        if unreachable is not None:
+            retry_at.append(_failed(message, unreachable))
+            continue
+        try:
+            if smtp is None:
+                smtp = get_connection()
+                try:
+                    smtp.open()
+                except (smtplib.SMTPException, OSError) as exc:
+                    unreachable, smtp = exc, None
+                    raise
+            smtp.send_messages([build_email(message, composition)])
         except (smtplib.SMTPException, OSError) as exc:
-            message.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
-            if _permanent(exc) or message.attempts >= MAX_ATTEMPTS:
-                message.status = MessageStatus.FAILED
-                message.next_attempt_at = None
-            else:
-                message.status = MessageStatus.AWAITING_RETRY
-                message.next_attempt_at = now + _backoff(message.attempts)
-            message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            logger.warning("Outbox message %s failed: %s", message.pk, message.last_error)
+            retry_at.append(_failed(message, exc))
+            if smtp is not None and _connection_lost(exc):
+                smtp.close()
+                smtp = None
         else:
-            message.status = MessageStatus.SENT
-            message.sent_at = timezone.now()
-            message.next_attempt_at = None
-            message.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])
-    if message.status == MessageStatus.AWAITING_RETRY:
-        delay = (message.next_attempt_at - timezone.now()).total_seconds()
-        transaction.on_commit(lambda: _schedule(message.pk, countdown=max(delay, 1)))
-    return message.status
+            sent += 1
+            _update(
+                message,
+                status=MessageStatus.SENT,
+                sent_at=timezone.now(),
+                subject=composition.subject[:300],
+                body_text=composition.text,
+                body_html=composition.html,
+                calendar=composition.calendar,
+                calendar_method=composition.calendar_method,
+                last_error="",
+            )
+    if smtp is not None:
+        smtp.close()
+    retry_at = [at for at in retry_at if at is not None]
+    if retry_at:
+        _schedule_retry(min(retry_at))
+    return sent
 
 
-def due_messages(now=None):
-    """Messages the sweep should (re)send: queued ones nobody picked up (broker down at commit,
-    or a worker died mid-send and rolled back) and retries that are due."""
-    now = now or timezone.now()
-    return OutgoingMessage.objects.filter(
-        Q(status=MessageStatus.QUEUED, created_at__lte=now - timedelta(seconds=30))
-        | Q(status=MessageStatus.AWAITING_RETRY, next_attempt_at__lte=now)
-    ).values_list("pk", flat=True)
+def _update(message, **fields):
+    fields.setdefault("lease_until", None)
+    fields.setdefault("next_attempt_at", None)
+    OutgoingMessage.objects.filter(pk=message.pk).update(**fields)
+
+
+def _failed(message, exc):
+    """Record a failed attempt; returns when to try again, or None if it failed for good."""
+    error = f"{exc.__class__.__name__}: {exc}"[:2000]
+    logger.warning("Outbox message %s failed: %s", message.pk, error)
+    attempts = message.attempts  # this attempt was counted when the message was claimed
+    if _permanent(exc) or attempts >= MAX_ATTEMPTS:
+        _update(message, status=MessageStatus.FAILED, last_error=error)
+        return None
+    retry_at = timezone.now() + _backoff(attempts)
+    _update(
+        message, status=MessageStatus.AWAITING_RETRY, last_error=error, next_attempt_at=retry_at
+    )
+    return retry_at
+
+
+def _schedule_retry(at):
+    delay = max((at - timezone.now()).total_seconds(), 1)
+    try:
+        tasks.send_outbox.apply_async(countdown=delay)
+    except Exception:
+        logger.warning("Could not schedule an outbox retry; the sweep will send it")
 
 
 def resend(message):
-    """Queue a failed or sent message again (from the admin)."""
-    message.status = MessageStatus.QUEUED
-    message.next_attempt_at = None
-    message.save(update_fields=["status", "next_attempt_at"])
-    transaction.on_commit(lambda: _schedule(message.pk))
+    """Queue a failed or sent message again (from the admin). A message that was sent gets a
+    new Message-ID: the copy is meant to be seen as a new message."""
+    fields = {"status": MessageStatus.QUEUED, "next_attempt_at": None, "attempts": 0}
+    if message.status == MessageStatus.SENT:
+        fields["message_id"] = new_message_id()
+    OutgoingMessage.objects.filter(pk=message.pk).update(**fields)
+    transaction.on_commit(kick)

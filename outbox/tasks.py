@@ -1,18 +1,19 @@
 from celery import shared_task
+from django.core.cache import cache
 
-from .services import deliver, due_messages
+from . import services
 
 
-@shared_task(acks_late=True)
-def send_message(message_id):
-    return deliver(message_id)
+@shared_task
+def send_outbox():
+    """Send every due message (queued on commit, at most one waiting at a time)."""
+    # Cleared first: a message committed from now on queues the next run.
+    cache.delete(services.KICK_KEY)
+    return services.send_due()
 
 
 @shared_task
 def sweep_outbox():
-    """Send what was never queued (broker down at commit) and retries that are due."""
-    count = 0
-    for message_id in due_messages():
-        deliver(message_id)
-        count += 1
-    return count
+    """Every minute: what was never queued (broker down at commit), retries that are due and
+    messages whose worker died while sending them."""
+    return services.send_due()

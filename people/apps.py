@@ -7,4 +7,9 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        # Django's documented place to connect receivers and register composers.
+        from outbox import composers
+
+        from . import emails, signals  # noqa: F401
+
+        composers.register("account/email/", emails.AccountEmailComposer())

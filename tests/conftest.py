@@ -5,6 +5,7 @@ import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
+from django.test import Client
 from django.utils import timezone, translation
 
 from cms.groups import ensure_editors_group
@@ -22,6 +23,21 @@ def _fresh_state():
     yield
     translation.deactivate()
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _requests_commit(monkeypatch, django_capture_on_commit_callbacks):
+    """A test client's request ends as a real one does: what it did is committed, so its
+    on-commit work (the outbox sending its email, background tasks) runs before the response
+    reaches the test. Tests are wrapped in a transaction that never commits, which would
+    otherwise keep that work from ever running."""
+    request = Client.request
+
+    def committing_request(self, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return request(self, **kwargs)
+
+    monkeypatch.setattr(Client, "request", committing_request)
 
 
 @pytest.fixture

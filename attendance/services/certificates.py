@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from enrollment.services.errors import EnrollmentError
+from enrollment.services.notify import registration_email
 
 from ..models import Certificate, CertificateTemplate
 
@@ -149,26 +150,14 @@ def issue(registration, *, now=None):
         if previous and previous.superseded_by_id is None:
             previous.superseded_by = certificate
             previous.save(update_fields=["superseded_by"])
-        _email(certificate, pdf)
+        _email(certificate)
     return certificate
 
 
-def _email(certificate, pdf):
-    from enrollment.services.notify import registration_email
-
-    registration = certificate.registration
-    registration_email(
-        registration,
-        "certificate",
-        certificate=certificate,
-        attachments=[
-            {
-                "filename": f"kursbevis-{certificate.code}.pdf",
-                "content_type": "application/pdf",
-                "content_b64": base64.b64encode(pdf).decode(),
-            }
-        ],
-    )
+def _email(certificate):
+    """The participant gets the certificate by email; the PDF is attached at delivery from
+    the stored file (``attendance.emails``)."""
+    registration_email(certificate.registration, "certificate", certificate=certificate.pk)
 
 
 def valid_certificate(registration):

@@ -183,7 +183,7 @@ CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
         }
     }
@@ -250,6 +250,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(CELERY_BROKER_URL)
 
 # Outbox: first retry of a temporary SMTP failure after this many seconds, doubling each time.
 OUTBOX_RETRY_BASE_SECONDS = float(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "30"))
+# How long a worker may take over a claimed batch of emails before another worker sends them
+# again (a worker that died): longer than a batch ever takes to send.
+OUTBOX_LEASE_SECONDS = float(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = "IPS-kurs"
@@ -262,6 +265,11 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # becomes a friendly "busy, try again". ENROLLMENT_LOCK_RUNS=False exists for one test only.
 ENROLLMENT_LOCK_RUNS = True
 ENROLLMENT_LOCK_TIMEOUT_MS = int(os.environ.get("ENROLLMENT_LOCK_TIMEOUT_MS", "15000"))
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Set when the connection opens (libpq options), so no request spends a query on it.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={ENROLLMENT_LOCK_TIMEOUT_MS}"
+    )
 ENROLLMENT_TEST_PAUSE_AFTER_CHECK = 0
 
 # Catalogue

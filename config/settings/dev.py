@@ -4,7 +4,7 @@ kombu's filesystem broker under var/celery/ (a worker with beat is started by `m
 import os
 
 from .base import *  # noqa: F403
-from .base import broker_transport_options
+from .base import VAR_DIR, broker_transport_options
 
 DEBUG = os.environ.get("DEBUG", "1") != "0"
 SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production"
@@ -15,3 +15,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Without CACHE_URL the cache is a folder under var/, shared by runserver and the Celery worker
+# (rate limits, and the flag that keeps a burst of emails to one send task).
+if not os.environ.get("CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }

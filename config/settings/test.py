@@ -18,6 +18,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Each test process its own cache, even where CACHE_URL is set (CI): tests empty the cache, and
+# parallel test processes must not empty each other's. The worker tests share Redis explicitly.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ALLOWED_HOSTS = ["*"]
 # Static files are served from the apps' folders, so tests need no collectstatic (and WhiteNoise

@@ -15,7 +15,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Valu
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from enrollment.models import Registration, RegistrationStatus
+from enrollment.models import ACTIVE_STATUSES, Registration, RegistrationStatus
 
 
 def holding_q(now, prefix=""):
@@ -146,3 +146,46 @@ def reservation_summaries(runs, now=None):
             for r in reservations.get(run.pk, [])
         ]
     return runs
+
+
+@dataclass
+class Roster:
+    """The active registrations of one run, read once under the run lock: enough to decide a
+    registration without asking the database again."""
+
+    state: SeatState
+    registered: set  # ids of people with an active registration
+    waiting: list  # (profession, employer id) of everyone waitlisted
+    offers_lapsed: bool  # an offer's deadline has passed and it is not yet applied
+
+    def needs_refresh(self, offers_allowed):
+        """Whether ``waitlist.refresh`` would change anything: a lapsed offer to apply, or a
+        free seat for someone waiting while offers may still be made."""
+        return self.offers_lapsed or (
+            offers_allowed and any(self.state.can_seat(p, e) for p, e in self.waiting)
+        )
+
+
+def load_roster(run, now):
+    """The run's roster in one query (reserved seats come with the locked run)."""
+    reservations = {r.profession: r.seats for r in run.reserved_seats.all() if r.release_at > now}
+    roster = Roster(
+        state=SeatState(
+            capacity=run.capacity, reservations=reservations, employer_cap=run.employer_cap
+        ),
+        registered=set(),
+        waiting=[],
+        offers_lapsed=False,
+    )
+    rows = Registration.objects.filter(run=run, status__in=ACTIVE_STATUSES).values_list(
+        "user_id", "status", "profession", "employer_id", "offer_expires_at"
+    )
+    for user_id, status, profession, employer_id, expires in rows:
+        roster.registered.add(user_id)
+        if status == RegistrationStatus.WAITLISTED:
+            roster.waiting.append((profession, employer_id))
+        elif status == RegistrationStatus.CONFIRMED or expires > now:
+            roster.state.add(profession, employer_id)
+        else:
+            roster.offers_lapsed = True
+    return roster

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import RunStatus
 from enrollment.models import ACTIVE_STATUSES, Registration, RegistrationStatus
 from organisations.models import Membership
-from outbox.services import enqueue
+from outbox.services import collect, enqueue
 from people.professions import Profession
 from people.services.invited import create_invited_person
 
@@ -217,7 +217,7 @@ def enrol_team(run, coordinator, organisation, entries, *, mode=FIT, now=None):
         raise EnrollmentError(_("Only the organisation's coordinators can enrol colleagues."))
     if not entries:
         raise EnrollmentError(_("Choose at least one colleague."))
-    with transaction.atomic():
+    with transaction.atomic(), collect():
         run = lock_run(run.pk)
         refresh(run, now)
         planned = _plan(run, entries, now, organisation)
@@ -249,40 +249,23 @@ def enrol_team(run, coordinator, organisation, entries, *, mode=FIT, now=None):
                 notify=invitation is None,
             )
             if invitation is not None:
-                registration_email(
-                    registration,
-                    "enrolled_invite",
-                    claim_url=_claim_url(invitation),
-                )
+                registration_email(registration, "enrolled_invite", invitation=invitation.pk)
             registrations.append(registration)
         _summary(coordinator, organisation, run, registrations, force_waitlist)
     return registrations
 
 
-def _claim_url(invitation):
-    from django.conf import settings
-    from django.urls import reverse
-
-    return settings.SITE_BASE_URL + reverse("invitation", args=[invitation.token])
-
-
 def _summary(coordinator, organisation, run, registrations, force_waitlist):
-    counts = dict.fromkeys(RegistrationStatus.values, 0)
-    for registration in registrations:
-        counts[registration.status] += 1
     enqueue(
         to=coordinator.email,
         template="enrollment/email/team_summary",
-        context={
-            "coordinator": coordinator,
-            "organisation": organisation,
-            "run": run,
-            "registrations": registrations,
-            "counts": counts,
+        language=coordinator.preferred_language or "nb",
+        params={
+            "organisation": organisation.pk,
+            "run": run.pk,
+            "registrations": [registration.pk for registration in registrations],
             "whole_team_waitlisted": force_waitlist,
         },
-        language=coordinator.preferred_language or "nb",
-        kind="team_summary",
     )
 
 

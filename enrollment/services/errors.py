@@ -12,6 +12,11 @@ class EnrollmentError(Exception):
         super().__init__(str(self.message))
 
 
+class RunNotFound(EnrollmentError):
+    default_message = _("This course run does not exist.")
+    status_code = 404
+
+
 class RunBusy(EnrollmentError):
     default_message = _("Many people are registering right now. Please try again in a moment.")
     status_code = 503

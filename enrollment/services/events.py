@@ -1,8 +1,23 @@
+"""The one way a registration changes status.
+
+Invariant: every change is recorded (``RegistrationEvent``: who, when, from, to, why),
+announced with ``enrollment.signals.registration_changed`` and, when the participant is to be
+told, queued as one email, all in the caller's transaction, so the apps that follow
+registrations (calendars) never miss one and the email and the change commit together.
+"""
+
 from enrollment.models import RegistrationEvent
+from enrollment.signals import registration_changed
+from outbox.services import collect
+
+from .notify import registration_email
 
 
-def transition(registration, to_status, *, now, actor=None, reason="", fields=()):
-    """Move a registration to ``to_status`` and record who, when, from, to and why."""
+def transition(
+    registration, to_status, *, now, actor=None, reason="", fields=(), email=None, **params
+):
+    """Move a registration to ``to_status`` and record who, when, from, to and why. ``email``
+    names the ``enrollment/email/`` template that tells the participant, with ``params``."""
     from_status = registration.status if registration.pk else ""
     registration.status = to_status
     if registration.pk:
@@ -18,4 +33,15 @@ def transition(registration, to_status, *, now, actor=None, reason="", fields=()
         to_status=to_status,
         reason=str(reason)[:300],
     )
+    # Collected, so receivers can still add to the email (calendars puts a session on it).
+    with collect():
+        notice = registration_email(registration, email, **params) if email else None
+        registration_changed.send(
+            sender=type(registration),
+            registration=registration,
+            from_status=from_status,
+            to_status=to_status,
+            now=now,
+            notice=notice,
+        )
     return registration

@@ -11,32 +11,57 @@ import time
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 
-from courses.models import CourseRun, CourseSession
+from courses.models import CoursePage, CourseRun, CourseSession, ReservedSeats
 
-from .errors import RunBusy
+from .errors import RunBusy, RunNotFound
+
+PREREQUISITES = CoursePage.prerequisites.through.objects.all()
 
 
 def lock_run(run_id):
     """Lock and return the run. Must be called inside ``transaction.atomic()``."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_run() must be called inside a transaction")
-    runs = CourseRun.objects.select_related("course").prefetch_related(
-        "reserved_seats", Prefetch("sessions", queryset=CourseSession.objects.order_by("date"))
+    runs = (
+        CourseRun.objects.select_related("course")
+        .annotate(
+            has_prerequisites=Exists(PREREQUISITES.filter(from_coursepage=OuterRef("course"))),
+            has_reservations=Exists(ReservedSeats.objects.filter(run=OuterRef("pk"))),
+        )
+        .prefetch_related(
+            Prefetch("sessions", queryset=CourseSession.objects.order_by("date", "start_time"))
+        )
     )
     if not getattr(settings, "ENROLLMENT_LOCK_RUNS", True):
-        run = runs.get(pk=run_id)
+        run = runs.filter(pk=run_id).first()
     else:
-        if connection.vendor == "postgresql":
-            timeout = int(getattr(settings, "ENROLLMENT_LOCK_TIMEOUT_MS", 15000))
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL lock_timeout = {timeout}")
+        _set_lock_timeout()
         try:
-            run = runs.select_for_update(of=("self",)).get(pk=run_id)
+            run = runs.select_for_update(of=("self",)).filter(pk=run_id).first()
         except OperationalError as exc:
             raise RunBusy() from exc
+    if run is None:
+        raise RunNotFound()
+    # Most runs reserve no seats: ask for the reservations only when there are some.
+    if run.has_reservations:
+        prefetch_related_objects([run], "reserved_seats")
+    else:
+        run._prefetched_objects_cache["reserved_seats"] = ReservedSeats.objects.none()
     return run
+
+
+def _set_lock_timeout():
+    """PostgreSQL connections open with ``lock_timeout`` set to ENROLLMENT_LOCK_TIMEOUT_MS
+    (settings); only a different value (a test's) costs a ``SET LOCAL``."""
+    if connection.vendor != "postgresql":
+        return
+    timeout = int(settings.ENROLLMENT_LOCK_TIMEOUT_MS)
+    if f"lock_timeout={timeout}" in connection.settings_dict.get("OPTIONS", {}).get("options", ""):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL lock_timeout = {timeout}")
 
 
 def pause_for_race_test():

@@ -23,7 +23,7 @@ from enrollment.models import (
 )
 from enrollment.models import RegistrationStatus as Status
 
-from .availability import seat_state
+from .availability import load_roster, seat_state
 from .errors import (
     AlreadyRegistered,
     EnrollmentError,
@@ -32,11 +32,11 @@ from .errors import (
     ProfileIncomplete,
     RegistrationClosed,
     RunFull,
+    RunNotFound,
 )
 from .events import transition
 from .locking import lock_run, pause_for_race_test
-from .notify import registration_email
-from .waitlist import fill_free_seats, offer_deadline, position, refresh
+from .waitlist import fill_free_seats, offer_deadline, refresh
 
 
 def has_completed_prerequisite(user, course):
@@ -49,15 +49,21 @@ def has_completed_prerequisite(user, course):
     ).exists()
 
 
-def _someone_eligible_waiting(run, state):
-    waiting = Registration.objects.filter(run=run, status=Status.WAITLISTED).values_list(
-        "profession", "employer_id"
+def _waiting(run):
+    return list(
+        Registration.objects.filter(run=run, status=Status.WAITLISTED).values_list(
+            "profession", "employer_id"
+        )
     )
-    return any(state.can_seat(profession, employer) for profession, employer in waiting)
 
 
-def check_eligible(run, user, *, now, organiser=False, waive_prerequisites=False):
-    """Raise the reason ``user`` cannot be registered for the (locked) ``run`` now, if any."""
+def check_eligible(
+    run, user, *, now, organiser=False, waive_prerequisites=False, already_registered=None
+):
+    """Raise the reason ``user`` cannot be registered for the (locked) ``run`` now, if any.
+    ``already_registered`` may be passed by a caller that read the run's registrations."""
+    if not organiser and (run.status == RunStatus.DRAFT or not run.course.live):
+        raise RunNotFound()  # not public: as if it did not exist
     if user.current_membership is None or not user.profession:
         raise ProfileIncomplete()
     if run.status == RunStatus.CANCELLED:
@@ -66,21 +72,33 @@ def check_eligible(run, user, *, now, organiser=False, waive_prerequisites=False
         raise RegistrationClosed()
     if not organiser and not run.registration_is_open(now):
         raise RegistrationClosed()
-    if Registration.objects.filter(run=run, user=user, status__in=ACTIVE_STATUSES).exists():
+    if already_registered is None:
+        already_registered = Registration.objects.filter(
+            run=run, user=user, status__in=ACTIVE_STATUSES
+        ).exists()
+    if already_registered:
         raise AlreadyRegistered()
-    if not waive_prerequisites and not has_completed_prerequisite(user, run.course):
+    if (
+        not waive_prerequisites
+        and getattr(run, "has_prerequisites", True)
+        and not has_completed_prerequisite(user, run.course)
+    ):
         titles = ", ".join(p.title for p in run.course.prerequisites.all())
         raise PrerequisiteMissing(
             _("This course requires that you have completed: %(courses)s.") % {"courses": titles}
         )
 
 
-def seat_is_free(run, state, profession, employer_id, now):
+def seat_is_free(run, state, profession, employer_id, now, waiting=None):
     """Whether a newcomer of this profession and employer would get a seat now. After the
-    offer cutoff, free seats stay for those already waiting (handled by the organisers)."""
+    offer cutoff, free seats stay for those already waiting (handled by the organisers).
+    ``waiting`` is the (profession, employer id) of everyone waitlisted, read if not given."""
     if not state.can_seat(profession, employer_id):
         return False
-    return not (offer_deadline(run, now) is None and _someone_eligible_waiting(run, state))
+    if offer_deadline(run, now) is not None:
+        return True
+    waiting = _waiting(run) if waiting is None else waiting
+    return not any(state.can_seat(p, employer) for p, employer in waiting)
 
 
 def register(
@@ -97,8 +115,8 @@ def register(
     state=None,
     notify=True,
 ):
-    """Register ``user`` for ``run``: confirmed if a seat is free for them, else waitlisted
-    (or RunFull when the run has no waitlist).
+    """Register ``user`` for ``run`` (a run or its id): confirmed if a seat is free for them,
+    else waitlisted (or RunFull when the run has no waitlist).
 
     ``organiser=True`` ignores the registration window (organisers add people by hand);
     ``waive_prerequisites`` records the override; ``force_waitlist`` puts the person on the
@@ -107,64 +125,114 @@ def register(
     coordinator before having an account: the seat lapses if they do not take it in time).
     ``state`` lets a caller that registers several people under one lock pass its SeatState;
     ``notify=False`` leaves the email to the caller (who sends one combined message).
+
+    The lock is held only to read the run's registrations once, decide, and write the
+    registration, its event, its calendar entries and the email intents; nothing is rendered.
     """
     actor = actor or user
     if user.current_membership is None or not user.profession:
         raise ProfileIncomplete()
-    with transaction.atomic():
-        run = lock_run(run.pk)
-        # The clock is read once the lock is held, so waitlist times follow the lock's order.
-        now = now or timezone.now()
-        check_eligible(
-            run, user, now=now, organiser=organiser, waive_prerequisites=waive_prerequisites
-        )
-        if state is None:
-            refresh(run, now)
-            state = seat_state(run, now)
-        employer = user.current_membership.organisation
-        seat_free = not force_waitlist and seat_is_free(
-            run, state, user.profession, employer.pk, now
-        )
-        if not seat_free and not run.waitlist_enabled:
-            raise RunFull()
-        pause_for_race_test()
-        registration = Registration(
-            run=run,
-            user=user,
-            profession=user.profession,
-            employer=employer,
-            enrolled_by=actor if actor.pk != user.pk else None,
-            needs=needs.strip(),
-            prerequisite_waived_by=actor if waive_prerequisites else None,
-        )
-        if seat_free and hold:
-            registration.offered_at = now
-            registration.offer_expires_at = offer_deadline(run, now) or run.starts_at
-            registration.offer_nonce = new_offer_nonce()
-            status = Status.OFFERED
-        elif seat_free:
-            registration.confirmed_at = now
-            status = Status.CONFIRMED
-        else:
-            registration.waitlisted_at = now
-            status = Status.WAITLISTED
-        if organiser:
-            reason = _("Added by an organiser")
-        elif actor.pk != user.pk:
-            reason = _("Enrolled by %(name)s") % {"name": actor}
-        else:
-            reason = _("Registered")
-        try:
-            with transaction.atomic():
-                transition(registration, status, now=now, actor=actor, reason=reason)
-        except IntegrityError as exc:
-            raise AlreadyRegistered() from exc
-        if status != Status.WAITLISTED:
-            state.add(registration.profession, employer.pk)
-        if notify and status == Status.CONFIRMED:
-            registration_email(registration, "confirmed")
-        elif notify and status == Status.WAITLISTED:
-            registration_email(registration, "waitlisted", position=position(registration))
+    run_id = getattr(run, "pk", run)
+    try:
+        with transaction.atomic():
+            run = lock_run(run_id)
+            # The clock is read once the lock is held, so waitlist times follow the lock's order.
+            now = now or timezone.now()
+            if state is None:
+                roster = load_roster(run, now)
+                if roster.needs_refresh(offer_deadline(run, now) is not None):
+                    refresh(run, now)
+                    roster = load_roster(run, now)
+                state, waiting = roster.state, roster.waiting
+                already = user.pk in roster.registered
+            else:
+                waiting = already = None
+            check_eligible(
+                run,
+                user,
+                now=now,
+                organiser=organiser,
+                waive_prerequisites=waive_prerequisites,
+                already_registered=already,
+            )
+            return _register_locked(
+                run,
+                user,
+                actor=actor,
+                now=now,
+                state=state,
+                waiting=waiting,
+                needs=needs,
+                organiser=organiser,
+                waive_prerequisites=waive_prerequisites,
+                force_waitlist=force_waitlist,
+                hold=hold,
+                notify=notify,
+            )
+    except IntegrityError as exc:
+        # The one-active-registration constraint: only a caller that did not hold the run
+        # lock (a test switching it off) can get here.
+        raise AlreadyRegistered() from exc
+
+
+def _register_locked(
+    run,
+    user,
+    *,
+    actor,
+    now,
+    state,
+    waiting,
+    needs,
+    organiser,
+    waive_prerequisites,
+    force_waitlist,
+    hold,
+    notify,
+):
+    employer = user.current_membership.organisation
+    seat_free = not force_waitlist and seat_is_free(
+        run, state, user.profession, employer.pk, now, waiting
+    )
+    if not seat_free and not run.waitlist_enabled:
+        raise RunFull()
+    pause_for_race_test()
+    registration = Registration(
+        run=run,
+        user=user,
+        profession=user.profession,
+        employer=employer,
+        enrolled_by=actor if actor.pk != user.pk else None,
+        needs=needs.strip(),
+        prerequisite_waived_by=actor if waive_prerequisites else None,
+    )
+    if seat_free and hold:
+        registration.offered_at = now
+        registration.offer_expires_at = offer_deadline(run, now) or run.starts_at
+        registration.offer_nonce = new_offer_nonce()
+        status, email = Status.OFFERED, None  # the coordinator's invitation tells them
+    elif seat_free:
+        registration.confirmed_at = now
+        status, email = Status.CONFIRMED, "confirmed"
+    else:
+        registration.waitlisted_at = now
+        status, email = Status.WAITLISTED, "waitlisted"
+    if organiser:
+        reason = _("Added by an organiser")
+    elif actor.pk != user.pk:
+        reason = _("Enrolled by %(name)s") % {"name": actor}
+    else:
+        reason = _("Registered")
+    transition(
+        registration,
+        status,
+        now=now,
+        actor=actor,
+        reason=reason,
+        email=email if notify else None,
+    )
+    if status != Status.WAITLISTED:
+        state.add(registration.profession, employer.pk)
     return registration
 
 
@@ -207,8 +275,8 @@ def cancel(registration, *, actor, reason="", now=None, organiser=False, on_beha
             actor=actor,
             reason=reason or _("Cancelled"),
             fields=["cancelled_at", "offer_nonce"],
+            email="cancelled",
         )
-        registration_email(registration, "cancelled")
         if held_seat:
             fill_free_seats(run, now)
     return registration
@@ -282,3 +350,31 @@ def mark_completed(registration, *, actor, completed=True, now=None, reason=""):
             reason=reason or (_("Marked as completed") if completed else _("Completion removed")),
         )
     return registration
+
+
+def close_cancelled_run(run_id, *, actor=None, now=None):
+    """The organiser cancelled the run: every active registration (confirmed, waitlisted or
+    offered) is cancelled and the person told; the calendar entries follow (calendars
+    listens)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        run = lock_run(run_id)
+        if run.status != RunStatus.CANCELLED:
+            return []
+        active = list(
+            Registration.objects.filter(run=run, status__in=ACTIVE_STATUSES).select_related("user")
+        )
+        for registration in active:
+            registration.run = run
+            registration.cancelled_at = now
+            registration.offer_nonce = ""
+            transition(
+                registration,
+                Status.CANCELLED,
+                now=now,
+                actor=actor,
+                reason=_("The course run was cancelled"),
+                fields=["cancelled_at", "offer_nonce"],
+                email="run_cancelled",
+            )
+    return active

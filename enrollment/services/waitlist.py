@@ -26,7 +26,6 @@ from .availability import seat_state
 from .errors import NotAllowed, OfferNotValid
 from .events import transition
 from .locking import lock_run
-from .notify import offer_email, registration_email
 
 OFFER_SALT = "enrollment.offer"
 
@@ -87,8 +86,8 @@ def _make_offer(registration, deadline, now):
         now=now,
         reason=_("A seat became free"),
         fields=["offered_at", "offer_expires_at", "offer_nonce"],
+        email="offered",
     )
-    offer_email(registration, offer_token(registration))
 
 
 def fill_free_seats(run, now):
@@ -123,8 +122,13 @@ def expire_due_offers(run, now):
         ).select_related("user", "run__course")
     )
     for registration in expired:
-        transition(registration, RegistrationStatus.EXPIRED, now=now, reason=_("Offer expired"))
-        registration_email(registration, "offer_expired")
+        transition(
+            registration,
+            RegistrationStatus.EXPIRED,
+            now=now,
+            reason=_("Offer expired"),
+            email="offer_expired",
+        )
     return expired
 
 
@@ -150,7 +154,8 @@ def _locked_offer(registration, now, actor):
     """Lock the run and reload the offer. An offer found expired is applied (its seat passed
     on) and ``None`` returned: the caller must let that transaction commit and only then raise
     ``OfferNotValid(OFFER_EXPIRED)``, or the expiry would be rolled back with the error."""
-    assert transaction.get_connection().in_atomic_block
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("_locked_offer() must be called inside a transaction")
     run = lock_run(registration.run_id)
     registration = Registration.objects.select_related("user", "run__course").get(
         pk=registration.pk
@@ -180,8 +185,8 @@ def accept_offer(registration, *, now=None, actor=None):
                 actor=offered.user,
                 reason=_("Offer accepted"),
                 fields=["confirmed_at", "offer_nonce"],
+                email="confirmed",
             )
-            registration_email(offered, "confirmed")
     if offered is None:
         raise OfferNotValid(OFFER_EXPIRED)
     return offered

@@ -5,9 +5,12 @@ accepted at most once, only before it expires, and only by the person whose veri
 was sent to; accepting makes the organisation that person's current employer.
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from outbox.services import enqueue
 
 from ..models import Invitation, Membership
 from .memberships import MembershipError, is_coordinator, set_employer
@@ -51,23 +54,14 @@ def invite(coordinator, organisation, email):
 
 def send_invitation_email(invitation):
     """Through the outbox, in the same transaction; the language of the coordinator, since
-    the invited person's is not known yet."""
-    from django.conf import settings
-    from django.urls import reverse
-
-    from outbox.services import enqueue
-
+    the invited person's is not known yet. The link is built at delivery
+    (``organisations.emails``)."""
     inviter = invitation.invited_by
     enqueue(
         to=invitation.email,
         template="organisations/email/invitation",
-        context={
-            "invitation": invitation,
-            "inviter": inviter,
-            "url": settings.SITE_BASE_URL + reverse("invitation", args=[invitation.token]),
-        },
         language=getattr(inviter, "preferred_language", "") or settings.LANGUAGE_CODE,
-        kind="invitation",
+        params={"invitation": invitation.pk},
     )
 
 

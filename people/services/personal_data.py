@@ -65,7 +65,11 @@ def export_personal_data(user):
             )
         ],
         "emails_sent_to_you": [
-            {"subject": m.subject, "created_at": m.created_at.isoformat(), "status": m.status}
+            {
+                "subject": m.subject or m.kind,
+                "created_at": m.created_at.isoformat(),
+                "status": m.status,
+            }
             for m in OutgoingMessage.objects.filter(to__iexact=user.email).order_by("created_at")
         ],
         "invitations_received": [
@@ -95,14 +99,17 @@ def delete_account(user):
         cancel(registration, actor=user, reason="Account deleted", organiser=True)
     user.registrations.update(needs="")
     messages = OutgoingMessage.objects.filter(to__iexact=original_email)
-    messages.exclude(status__in=[MessageStatus.SENT, MessageStatus.FAILED]).delete()
+    # Not yet sent (the cancellations just queued included): nobody is left to tell.
+    messages.exclude(
+        status__in=[MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.SUPERSEDED]
+    ).delete()
     messages.update(
         to=f"deleted-{user.pk}@anonymised.invalid",
         subject="",
         body_text="",
         body_html="",
         calendar="",
-        attachments=[],
+        params={},
     )
     EmailAddress.objects.filter(user=user).delete()
     Invitation.objects.filter(email__iexact=original_email, accepted_at__isnull=True).delete()

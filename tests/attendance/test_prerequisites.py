@@ -56,7 +56,7 @@ def test_prerequisite_met_only_after_completion(
     assert Certificate.objects.filter(registration=registration).count() == 1
 
     response = register_for(participant, advanced_run)
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert (
         Registration.objects.get(run=advanced_run, user=kari).status == RegistrationStatus.CONFIRMED
     )

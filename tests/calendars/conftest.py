@@ -1,7 +1,6 @@
 """Fixtures for the calendar tests: participants with complete profiles, digital runs with a
-meeting link, helpers that read iTIP calendars back from the outbox, that build the Wagtail
-run-edit POST from the rendered form, and (for the reliability tests) a real Celery worker
-subprocess on Redis DB 11 with a local aiosmtpd server.
+meeting link, helpers that read iTIP calendars back from the outbox, and that build the Wagtail
+run-edit POST from the rendered form.
 
 Everything goes through the real models, services and views (no mocks of the database); the
 clock is controlled by passing ``now=`` to the services.
@@ -9,18 +8,11 @@ clock is controlled by passing ``now=`` to the services.
 
 import email
 import itertools
-import os
-import socket
-import subprocess
-import sys
-import time
 from datetime import datetime, timedelta
 from datetime import time as dtime
 from email import policy
 from html.parser import HTMLParser
-from pathlib import Path
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -31,9 +23,8 @@ from organisations.services.memberships import set_employer
 from outbox.models import OutgoingMessage
 from people.professions import Profession
 from tests.factories import UserFactory, make_run
+from tests.mail import outbox
 
-ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = "redis://127.0.0.1:6379/11"
 MEETING_URL = "https://meet.example.no/j/ips-grunnkurs?pwd=hemmelig"
 _people = itertools.count(1)
 
@@ -86,13 +77,9 @@ def uid_sequences(text):
 
 
 def rows(user=None, kind=None, after=0):
-    """Outbox rows in the order they were written."""
-    qs = OutgoingMessage.objects.filter(pk__gt=after).order_by("pk")
-    if user is not None:
-        qs = qs.filter(to=user.email)
-    if kind is not None:
-        qs = qs.filter(kind=kind)
-    return list(qs)
+    """Outbox rows in the order they were written, rendered as the worker would send them
+    now (superseded ones left out)."""
+    return outbox(user, kind, after)
 
 
 def last_pk():
@@ -186,158 +173,3 @@ def post_edit(client, run, data):
     response = client.post(reverse("course_runs:edit", args=[run.pk]), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     return response
-
-
-# --- real worker, Redis and SMTP -------------------------------------------------------------
-
-
-def redis_client():
-    try:
-        import redis
-
-        client = redis.Redis.from_url(REDIS_URL, socket_timeout=1)
-        client.ping()
-        return client
-    except Exception:
-        return None
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class SMTPCollector:
-    """aiosmtpd handler: answers 451 to the first ``fail_first`` DATA commands, then keeps
-    every message."""
-
-    def __init__(self):
-        self.messages = []
-        self.fail_first = 0
-        self.refused = 0
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refused < self.fail_first:
-            self.refused += 1
-            return "451 4.3.0 Try again later"
-        self.messages.append(envelope)
-        return "250 OK"
-
-    def count_per_recipient(self):
-        counts = {}
-        for envelope in self.messages:
-            for rcpt in envelope.rcpt_tos:
-                counts[rcpt] = counts.get(rcpt, 0) + 1
-        return counts
-
-
-@pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-
-    handler = SMTPCollector()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, handler
-    finally:
-        controller.stop()
-
-
-def broker(url):
-    """Point this process's Celery app at ``url`` (tasks really published, not eager)."""
-    from tests.conftest import use_broker
-
-    return use_broker(url)
-
-
-class Worker:
-    """A `celery worker` subprocess on Redis DB 11 using the test database and the SMTP
-    server; started and stopped by the test."""
-
-    def __init__(self, smtp_port, log_path):
-        from django.db import connection
-
-        self.log_path = log_path
-        self.process = None
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "CELERY_TASK_ALWAYS_EAGER": "0",
-            "CELERY_BROKER_URL": REDIS_URL,
-            "DATABASE_URL": "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(
-                **connection.settings_dict
-            ),
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(smtp_port),
-            "OUTBOX_RETRY_BASE_SECONDS": "1",
-            "LOG_LEVEL": "WARNING",
-        }
-
-    def start(self):
-        self._log = self.log_path.open("a")
-        self.process = subprocess.Popen(  # noqa: S603 (our own celery binary)
-            [
-                str(Path(sys.executable).parent / "celery"),
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        return self
-
-    def alive(self):
-        return self.process is not None and self.process.poll() is None
-
-    def log(self):
-        return self.log_path.read_text() if self.log_path.exists() else ""
-
-    def stop(self):
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process = None
-        self._log.close()
-
-
-@pytest.fixture
-def worker(smtp_server, tmp_path):
-    """A stopped worker (call ``.start()``); always killed and Redis DB 11 purged after."""
-    client = redis_client()
-    client.flushdb()
-    port, _handler = smtp_server
-    w = Worker(port, tmp_path / "worker.log")
-    try:
-        with broker(REDIS_URL):
-            yield w
-    finally:
-        w.stop()
-        client.flushdb()
-
-
-def wait_for(predicate, timeout, worker=None, interval=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        if worker is not None and worker.process is not None:
-            assert worker.alive(), "worker died:\n" + worker.log()
-        time.sleep(interval)
-    return predicate()

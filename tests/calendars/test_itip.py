@@ -47,17 +47,22 @@ def seasons_run(course_a):
 
 
 @pytest.fixture
-def confirmed(seasons_run, django_capture_on_commit_callbacks):
+def django_commit(django_capture_on_commit_callbacks):
+    """``with django_commit():`` runs what a commit would run at the end of the block."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def confirmed(seasons_run, django_commit):
     person = make_participant(first_name="Åse Ødegård, jr.", last_name="Ærlig;")
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_commit():
         registration = register(seasons_run, person)
     assert registration.status == "confirmed"
     return person, registration
 
 
-def _the_email(person):
-    [message] = [m for m in mail.outbox if m.to == [person.email]]
-    return mime(message)
+def _emails_to(person):
+    return [mime(m) for m in mail.outbox if m.to == [person.email]]
 
 
 def _raw_lines(text):
@@ -65,8 +70,8 @@ def _raw_lines(text):
     return text[:-2].split("\r\n")
 
 
-def check_calendar(text, method, person, sessions, strict=True):
-    """Everything both parsers must agree on for one iTIP calendar."""
+def check_calendar(text, method, person, session):
+    """Everything both parsers must agree on for one iTIP calendar of one session."""
     cal = parse(text)
     assert str(cal["METHOD"]) == method
     assert str(cal["VERSION"]) == "2.0" and cal.get("PRODID")
@@ -78,24 +83,19 @@ def check_calendar(text, method, person, sessions, strict=True):
     assert len(rules) == 2 and all("RRULE" in r and "RDATE" not in r for r in rules)
     assert "RDATE" not in text
 
-    events = vevents(text)
-    assert len(events) == len(sessions)  # one VEVENT per session
-    for event, session in zip(
-        sorted(events, key=lambda e: e.decoded("DTSTART")), sessions, strict=True
-    ):
-        for prop in ("DTSTART", "DTEND"):
-            assert prop in event, prop
-            assert event[prop].params["TZID"] == "Europe/Oslo"
-        assert event.decoded("DTSTART") == session.starts_at
-        assert event.decoded("DTEND") == session.ends_at
-        assert str(event["ORGANIZER"]).lower() == "mailto:kalender-svar@ipskurs.no"
-        assert str(event["ATTENDEE"]).lower() == f"mailto:{person.email}"
-        assert event["ATTENDEE"].params["CN"] == person.get_full_name()
-        assert event.get("DTSTAMP") and event.get("UID")
-        assert str(event["SUMMARY"]).startswith(TITLE)
-        assert str(event["LOCATION"]) == MEETING_URL  # the participant sees the link
-        expected = "CANCELLED" if method == "CANCEL" else "CONFIRMED"
-        assert str(event["STATUS"]) == expected
+    # Exactly one VEVENT: Outlook reads only the first of an emailed iTIP message.
+    [event] = vevents(text)
+    for prop in ("DTSTART", "DTEND"):
+        assert event[prop].params["TZID"] == "Europe/Oslo"
+    assert event.decoded("DTSTART") == session.starts_at
+    assert event.decoded("DTEND") == session.ends_at
+    assert str(event["ORGANIZER"]).lower() == "mailto:kalender-svar@ipskurs.no"
+    assert str(event["ATTENDEE"]).lower() == f"mailto:{person.email}"
+    assert event["ATTENDEE"].params["CN"] == person.get_full_name()
+    assert event.get("DTSTAMP") and event.get("UID")
+    assert str(event["SUMMARY"]) == TITLE
+    assert str(event["LOCATION"]) == MEETING_URL  # the participant sees the link
+    assert str(event["STATUS"]) == ("CANCELLED" if method == "CANCEL" else "CONFIRMED")
 
     # Folding and escaping as RFC 5545 3.1 and 3.3.11 say.
     lines = _raw_lines(text)
@@ -105,66 +105,81 @@ def check_calendar(text, method, person, sessions, strict=True):
     assert "Tromsø\\, Ålesund" in unfolded
     assert "Grunnkurs i IPS\\; Tromsø" in unfolded
 
-    # vobject reads the same thing, and computes the right UTC offsets from the RRULEs.
+    # vobject reads the same thing, and computes the right UTC offset from the RRULEs.
     vcal = vobject.readOne(text)
     assert vcal.method.value == method
-    vevs = sorted(vcal.vevent_list, key=lambda e: e.dtstart.value)
-    assert len(vevs) == len(sessions)
-    for vev, session in zip(vevs, sessions, strict=True):
-        assert vev.summary.value.startswith(TITLE)
-        assert vev.dtstart.value == session.starts_at
-        assert vev.dtend.value == session.ends_at
-        assert vev.dtstart.value.utcoffset() == session.starts_at.utcoffset()
-        assert vev.location.value == MEETING_URL
-    return events
+    [vev] = vcal.vevent_list
+    assert vev.summary.value == TITLE
+    assert vev.dtstart.value == session.starts_at
+    assert vev.dtend.value == session.ends_at
+    assert vev.dtstart.value.utcoffset() == session.starts_at.utcoffset()
+    assert vev.location.value == MEETING_URL
+    return event
 
 
-def test_invitation_email_is_an_itip_request(confirmed, seasons_run):
+def test_each_session_arrives_as_its_own_itip_request(confirmed, seasons_run):
+    """The confirmation carries the first session; the second comes in a short message of its
+    own. Both are proper iMIP: an inline text/calendar alternative with method=REQUEST and the
+    same calendar as a UTF-8 .ics attachment."""
     person, _registration = confirmed
-    sessions = seasons_run.ordered_sessions()
-    assert [s.starts_at.utcoffset() for s in sessions] == [timedelta(hours=1), timedelta(hours=2)]
-    message = _the_email(person)
-
-    parts = calendar_parts(message)
-    inline = [p for p, _t in parts if p.get_content_disposition() is None]
-    attached = [p for p, _t in parts if p.get_content_disposition() == "attachment"]
-    assert len(inline) == 1 and len(attached) == 1
-    assert inline[0].get_param("method") == "REQUEST"
-    assert inline[0].get_content_charset() == "utf-8"
-    assert attached[0].get_filename().endswith(".ics")
-    assert attached[0].get_content_charset() == "utf-8"
-    # The inline part is an alternative of the text body, as iMIP (RFC 6047) wants.
-    alternative = next(p for p in message.walk() if p.get_content_type() == "multipart/alternative")
-    assert inline[0] in list(alternative.iter_parts())
-
-    # The attachment is the same calendar (Python's MIME writer turns CRLF into LF here; on
-    # the wire it is CRLF again).
-    text = rows(person, kind="confirmed")[0].calendar
-    assert {t.replace("\r\n", "\n") for _p, t in parts} == {text.replace("\r\n", "\n")}
-    events = check_calendar(text, "REQUEST", person, sessions)
-    assert {int(e["SEQUENCE"]) for e in events} == {0}
+    winter, summer = seasons_run.ordered_sessions()
+    assert [s.starts_at.utcoffset() for s in (winter, summer)] == [
+        timedelta(hours=1),
+        timedelta(hours=2),
+    ]
+    confirmation, second = _emails_to(person)
+    assert "Du har fått plass" in confirmation["Subject"]
+    events = []
+    for message, session, kind in (
+        (confirmation, winter, "confirmed"),
+        (second, summer, "session_invitation"),
+    ):
+        parts = calendar_parts(message)
+        inline = [p for p, _t in parts if p.get_content_disposition() is None]
+        attached = [p for p, _t in parts if p.get_content_disposition() == "attachment"]
+        assert len(inline) == 1 and len(attached) == 1
+        assert inline[0].get_param("method") == "REQUEST"
+        assert inline[0].get_content_charset() == "utf-8"
+        assert attached[0].get_filename().endswith(".ics")
+        assert attached[0].get_content_charset() == "utf-8"
+        # The inline part is an alternative of the text body, as iMIP (RFC 6047) wants.
+        alternative = next(
+            p for p in message.walk() if p.get_content_type() == "multipart/alternative"
+        )
+        assert inline[0] in list(alternative.iter_parts())
+        # The attachment is the same calendar (Python's MIME writer turns CRLF into LF here;
+        # on the wire it is CRLF again).
+        [row] = rows(person, kind=kind)
+        assert {t.replace("\r\n", "\n") for _p, t in parts} == {row.calendar.replace("\r\n", "\n")}
+        events.append(check_calendar(row.calendar, "REQUEST", person, session))
+    assert [int(e["SEQUENCE"]) for e in events] == [0, 0]
     assert len({str(e["UID"]) for e in events}) == 2
 
 
-def test_cancellation_has_same_uids_and_higher_sequence(confirmed, seasons_run):
+def test_cancellation_cancels_each_session_with_its_uid_and_a_higher_sequence(
+    confirmed, seasons_run, django_commit
+):
     person, registration = confirmed
-    invite = rows(person, kind="confirmed")[0].calendar
+    invited = {
+        **uid_sequences(rows(person, kind="confirmed")[0].calendar),
+        **uid_sequences(rows(person, kind="session_invitation")[0].calendar),
+    }
     mail.outbox.clear()
-    cancel(registration, actor=person)
-    [row] = rows(person, kind="cancelled")
-    assert row.calendar_method == "CANCEL"
-    check_calendar(row.calendar, "CANCEL", person, seasons_run.ordered_sessions())
-    before, after = uid_sequences(invite), uid_sequences(row.calendar)
-    assert before.keys() == after.keys()
-    assert all(after[uid] > before[uid] for uid in before)
-    [part] = [p for p, _t in calendar_parts(mime(_email_of(row))) if not p.get_filename()]
-    assert part.get_param("method") == "CANCEL"
-
-
-def _email_of(row):
-    from outbox.services import _email
-
-    return _email(row)
+    with django_commit():
+        cancel(registration, actor=person)
+    winter, summer = seasons_run.ordered_sessions()
+    [cancelled] = rows(person, kind="cancelled")
+    [other] = rows(person, kind="session_cancelled")
+    cancels = {}
+    for row, session in ((cancelled, winter), (other, summer)):
+        assert row.calendar_method == "CANCEL"
+        check_calendar(row.calendar, "CANCEL", person, session)
+        cancels.update(uid_sequences(row.calendar))
+    assert cancels.keys() == invited.keys()
+    assert all(cancels[uid] > invited[uid] for uid in invited)
+    for message in _emails_to(person):
+        [part] = [p for p, _t in calendar_parts(message) if not p.get_filename()]
+        assert part.get_param("method") == "CANCEL"
 
 
 def test_meeting_link_only_for_registered_participants(confirmed, seasons_run, client):
@@ -187,3 +202,17 @@ def test_times_are_oslo_local_not_utc(confirmed, seasons_run):
     stamp = first.starts_at.astimezone(OSLO).strftime("%Y%m%dT%H%M%S")
     assert f"DTSTART;TZID=Europe/Oslo:{stamp}" in text
     assert stamp.endswith("T090000")
+
+
+def test_the_description_is_in_the_participants_language(seasons_run):
+    for language, words in (
+        ("nb", ("Kursside", "Dag 1 av 2")),
+        ("en", ("Course page", "Day 1 of 2")),
+    ):
+        person = make_participant(language=language)
+        seasons_run.capacity += 1
+        seasons_run.save(update_fields=["capacity"])
+        register(seasons_run, person)
+        [event] = vevents(rows(person, kind="confirmed")[0].calendar)
+        description = str(event["DESCRIPTION"])
+        assert all(word in description for word in words), description

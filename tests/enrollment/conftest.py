@@ -17,9 +17,9 @@ from courses.models import OSLO, CourseFormat, ReservedSeats
 from enrollment.models import Registration
 from organisations.models import Organisation
 from organisations.services.memberships import set_employer
-from outbox.models import OutgoingMessage
 from people.professions import Profession
 from tests.factories import UserFactory, make_run
+from tests.mail import outbox
 
 _people = itertools.count(1)
 
@@ -79,10 +79,8 @@ def start_of(days_ahead):
 
 
 def messages_to(user, kind=None):
-    rows = OutgoingMessage.objects.filter(to=user.email).order_by("created_at", "pk")
-    if kind:
-        rows = rows.filter(kind=kind)
-    return list(rows)
+    """The emails queued for ``user``, rendered as the worker would send them now."""
+    return outbox(user, kind)
 
 
 def offer_path(message):

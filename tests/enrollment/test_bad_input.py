@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from courses.models import RunStatus
 from enrollment.models import Registration, RegistrationStatus
+from enrollment.services.errors import RunNotFound
 from enrollment.services.registration import cancel, register
 from enrollment.services.waitlist import offer_token, refresh_run
 from outbox.models import OutgoingMessage
@@ -200,7 +201,7 @@ def test_registering_again_after_cancelling_is_allowed(logged_in, run_factory, p
     run = run_factory(capacity=3)
     reg = register(run, person)
     cancel(reg, actor=person)
-    assert _post(logged_in, run.pk).status_code == 302
+    assert _post(logged_in, run.pk).status_code == 303
     assert Registration.objects.filter(run=run, user=person).count() == 2
     assert Registration.objects.filter(run=run, user=person).active().count() == 1
 
@@ -221,7 +222,7 @@ def test_missing_prerequisites_names_the_courses(logged_in, provider_a, course_a
     basic_run = make_course_run(basic)
     done = register(basic_run, person)
     Registration.objects.filter(pk=done.pk).update(completed_at=timezone.now())
-    assert _post(logged_in, run.pk).status_code == 302
+    assert _post(logged_in, run.pk).status_code == 303
     assert Registration.objects.get(run=run).status == RegistrationStatus.CONFIRMED
 
 
@@ -247,7 +248,5 @@ def test_my_courses_needs_login(client):
 
 
 def test_refresh_of_unknown_run_is_an_error(db):
-    from courses.models import CourseRun
-
-    with pytest.raises(CourseRun.DoesNotExist):
+    with pytest.raises(RunNotFound):
         refresh_run(999999)

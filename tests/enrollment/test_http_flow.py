@@ -26,7 +26,7 @@ def test_register_waitlist_cancel_offer_accept(
     with django_capture_on_commit_callbacks(execute=True):
         client.force_login(first)
         response = _register(client, run)
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response.url == "/min-side/kurs/"
     reg_first = Registration.objects.get(run=run, user=first)
     assert reg_first.status == RegistrationStatus.CONFIRMED
@@ -35,7 +35,7 @@ def test_register_waitlist_cancel_offer_accept(
     with django_capture_on_commit_callbacks(execute=True):
         client.force_login(second)
         response = _register(client, run)
-    assert response.status_code == 302
+    assert response.status_code == 303
     reg_second = Registration.objects.get(run=run, user=second)
     assert reg_second.status == RegistrationStatus.WAITLISTED
     page = client.get("/min-side/kurs/")
