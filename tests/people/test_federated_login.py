@@ -9,6 +9,7 @@ site and ``ProviderBrowser`` at the provider.
 
 import re
 import secrets
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -359,6 +360,19 @@ def test_declining_to_link_forgets_the_federated_sign_in(client, federated):
     assert not SocialAccount.objects.exists()
 
 
+def test_a_sign_in_waits_a_quarter_of_an_hour_to_be_linked(client, federated, clock):
+    make_person("kari.nordmann@example.no")
+    sign_in(client, federated, "entra", "kari")
+    clock.advance(timedelta(minutes=16))
+    client.post(LOGIN, {"login": "kari.nordmann@example.no", "password": PASSWORD})
+
+    page = client.get(reverse("link_account"), follow=True)
+    client.post(reverse("link_account"))
+
+    assert "Ingen innlogging venter på å bli koblet" in page_text(page)
+    assert not SocialAccount.objects.exists()
+
+
 def test_an_unverified_email_never_links_and_never_becomes_verified(client, federated, capture):
     ola = make_person("ola.uverifisert@example.no", first_name="Ola", last_name="Eier")
 
@@ -625,6 +639,20 @@ def test_signing_out_of_id_porten_names_the_client_instead_of_keeping_the_id_tok
     assert "id_token_hint" not in params
     assert params["client_id"] == "ipskurs-idporten"
     assert browser.confirm_logout(response["Location"]) == f"{SITE}/"
+    assert logged_in_user(client) is None
+
+
+def test_signing_out_while_the_provider_is_down_still_ends_the_session_here(
+    client, settings, federated
+):
+    sign_in(client, federated, "entra", "kari")
+    configure(
+        settings, operator_env(federated, OIDC_ENTRA_SERVER_URL=f"http://127.0.0.1:{free_port()}")
+    )
+
+    response = client.post(LOGOUT)
+
+    assert response["Location"] == "/"
     assert logged_in_user(client) is None
 
 
