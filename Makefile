@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-clock lint format install check-system migrate seed messages clean bench
+.PHONY: run test test-clock lint format install check-system migrate seed messages clean bench \
+	oidc-provider oidc-provider-deps
 
 # Stops with the Debian package to install when a system library or tool is missing.
 check-system:
@@ -38,11 +39,26 @@ run: seed
 	@trap 'kill $$(cat var/celery.pid) 2>/dev/null' EXIT INT TERM; \
 		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The local OpenID provider (Node, tests/oidc_provider/): used by the federated sign-in tests,
+# and by `make oidc-provider` to try federated sign-in under `make run` (docs/login.md).
+OIDC_PROVIDER_DIR := tests/oidc_provider
+OIDC_PROVIDER_STAMP := $(OIDC_PROVIDER_DIR)/node_modules/.package-lock.json
+$(OIDC_PROVIDER_STAMP): $(OIDC_PROVIDER_DIR)/package-lock.json
+	cd $(OIDC_PROVIDER_DIR) && npm ci --no-audit --no-fund --loglevel=error
+
+oidc-provider-deps: $(OIDC_PROVIDER_STAMP)
+
+oidc-provider: oidc-provider-deps
+	node $(OIDC_PROVIDER_DIR)/server.js
+
 # Line and branch coverage is printed after the tests (files at 100 % are left out). Tests
 # run in parallel on every core (pytest-xdist); PYTEST_WORKERS=0 runs them in one process.
+# Without Node.js the federated sign-in tests are skipped (CI has Node and runs them).
 PYTEST_WORKERS ?= auto
 test: install
 	@$(COMPILE_MESSAGES)
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory oidc-provider-deps; \
+		else echo "Node.js not found: the federated sign-in tests will be skipped"; fi
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 # The time-sensitive tests again under libfaketime, with the machine's clock at awkward

@@ -12,4 +12,6 @@ class PeopleConfig(AppConfig):
 
         from . import emails, signals  # noqa: F401
 
+        # allauth's own templates: account and (federated sign-in) socialaccount emails.
         composers.register("account/email/", emails.AccountEmailComposer())
+        composers.register("socialaccount/email/", emails.AccountEmailComposer())

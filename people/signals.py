@@ -1,5 +1,13 @@
-from allauth.account.signals import email_confirmed
+from allauth.account.signals import email_confirmed, user_logged_in
 from django.dispatch import receiver
+
+from .services import federation
+
+
+@receiver(user_logged_in)
+def remember_federated_sign_in(request, user, sociallogin=None, **kwargs):
+    """Remember the provider a session began at, so signing out can end that session too."""
+    federation.remember_sign_in(request, user, sociallogin)
 
 
 @receiver(email_confirmed)

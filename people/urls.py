@@ -19,4 +19,10 @@ urlpatterns = [
         name="withdraw_invitation",
     ),
     path("invitasjon/<str:token>/", org_views.invitation, name="invitation"),
+    path("innlogging/koble-konto/", views.link_account, name="link_account"),
+    path(
+        "innlogging/<str:provider_id>/retur/",
+        views.federated_callback,
+        name="federated_callback",
+    ),
 ]

@@ -3,6 +3,7 @@ Every view acts on request.user only, so nobody can reach another person's data.
 
 import json
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from enrollment.services.coordinator import confirm_held_seats
 from organisations.models import Organisation
@@ -23,7 +25,9 @@ from .forms import (
     EmployerSearchForm,
     ProfileForm,
 )
+from .services import federation
 from .services.personal_data import delete_account, export_personal_data
+from .social import callback
 
 EMPLOYER_RESULTS = 25
 
@@ -143,3 +147,44 @@ def account_delete(request):
         messages.success(request, _("Your account and personal data have been deleted."))
         return redirect("/")
     return render(request, "people/account_delete.html", {"form": form})
+
+
+def federated_callback(request, provider_id):
+    """The redirect URI registered at each provider (docs/login.md)."""
+    federation.resume_language(request)
+    return callback(request, provider_id)
+
+
+@require_http_methods(["GET", "POST"])
+def link_account(request):
+    """A federated sign-in whose verified email belongs to an account: the person signs in to
+    that account once, then links the two here."""
+    pending = federation.pending_link(request)
+    if pending is None:
+        messages.info(request, _("There is no sign-in waiting to be linked."))
+        return redirect("account_login")
+    if request.method == "POST" and "cancel" in request.POST:
+        federation.forget_pending_link(request)
+        messages.info(request, _("Nothing was linked."))
+        return redirect("account_login")
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            federation.link_pending(request, request.user)
+        except federation.LinkRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("profile")
+        messages.success(
+            request,
+            _("%(provider)s is now linked to your account. Next time you can sign in with it.")
+            % {"provider": pending.provider_name},
+        )
+        return redirect(get_account_adapter(request).get_login_redirect_url(request))
+    return render(
+        request,
+        "people/link_account.html",
+        {
+            "pending": pending,
+            "is_matching_account": request.user.is_authenticated
+            and request.user.pk == pending.user_id,
+        },
+    )

@@ -7,6 +7,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from .federation import openid_connect_apps
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_celery_beat",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -155,6 +159,24 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "request_login_code": "20/m/ip,3/m/key",
 }
+
+# Federated sign-in (docs/login.md): OpenID Connect providers from OIDC_PROVIDERS and
+# OIDC_<ID>_* variables. people.social makes allauth's generic provider strict (PKCE, nonce,
+# signed ID tokens, acr, private_key_jwt, only a few claims kept and never `pid`).
+SOCIALACCOUNT_ADAPTER = "people.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "people.social.FederatedProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": openid_connect_apps(os.environ),
+    }
+}
+# An email address from a provider never logs anyone into an existing account by itself:
+# people.services.federation asks them to sign in to that account once to link it.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 
 # Internationalisation: Norwegian bokmål without a URL prefix, English under /en/.
 LANGUAGE_CODE = "nb"

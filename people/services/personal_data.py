@@ -2,10 +2,12 @@
 
 Invariant for deletion: active registrations are cancelled (seats go to the waitlist), and
 everything that identifies the person is removed (name, email, phone, password, email
-addresses, needs, the emails sent to them, open invitations to their address); what national
-statistics need stays, detached from the person: profession and employer memberships.
+addresses, linked federated sign-ins, needs, the emails sent to them, open invitations to their
+address); what national statistics need stays, detached from the person: profession and
+employer memberships.
 """
 
+from allauth.socialaccount.models import SocialAccount
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,6 +36,15 @@ def export_personal_data(user):
         "email_addresses": [
             {"email": a.email, "verified": a.verified, "primary": a.primary}
             for a in EmailAddress.objects.filter(user=user)
+        ],
+        "sign_in_providers": [
+            {
+                "provider": a.provider,
+                "subject": a.uid,
+                "stored_claims": a.extra_data,
+                "linked_at": a.date_joined.isoformat(),
+            }
+            for a in SocialAccount.objects.filter(user=user).order_by("date_joined")
         ],
         "employers": [
             {
@@ -112,6 +123,7 @@ def delete_account(user):
         params={},
     )
     EmailAddress.objects.filter(user=user).delete()
+    SocialAccount.objects.filter(user=user).delete()
     Invitation.objects.filter(email__iexact=original_email, accepted_at__isnull=True).delete()
     user.email = f"deleted-{user.pk}@anonymised.invalid"
     user.first_name = ""
