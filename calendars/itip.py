@@ -5,6 +5,7 @@ registration and session, a SEQUENCE that only rises, DTSTAMP, DTSTART and DTEND
 Europe/Oslo (whose VTIMEZONE uses RRULE rules), ORGANIZER and ATTENDEE. See docs/calendar.md
 for how calendar programs treat these messages."""
 
+import functools
 from datetime import UTC
 
 from django.conf import settings
@@ -65,8 +66,9 @@ def _event(entry, registration, method, provider_name, now):
         lines.append(label)
     # Labels outside the f-strings: xgettext cannot find a msgid inside one.
     course_page, my_courses = _("Course page"), _("My courses")
+    course_url = getattr(run, "course_url", None) or f"{base}{run.course.url or ''}"
     lines += [
-        f"{course_page}: {base}{run.course.url or ''}",
+        f"{course_page}: {course_url}",
         f"{my_courses}: {base}{reverse('my_courses')}",
     ]
     event.add("description", "\n".join(lines))
@@ -84,11 +86,20 @@ def _event(entry, registration, method, provider_name, now):
     return event
 
 
+@functools.cache
+def _frame(method):
+    """The calendar around the event (properties and VTIMEZONE), serialised once per method:
+    (text before the VEVENT, text after it)."""
+    text = new_calendar(method=method).to_ical().decode("utf-8")
+    end = "END:VCALENDAR\r\n"
+    return text.removesuffix(end), end
+
+
 def build(registration, entry, method, provider_name, now=None):
     """An iCalendar text with one VEVENT, in the participant's language."""
     now = now or timezone.now()
     language = registration.user.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
-        cal = new_calendar(method=method)
-        cal.add_component(_event(entry, registration, method, provider_name, now))
-    return cal.to_ical().decode("utf-8")
+        event = _event(entry, registration, method, provider_name, now).to_ical().decode("utf-8")
+    head, tail = _frame(method)
+    return head + event + tail

@@ -36,7 +36,13 @@ def registrations_for(messages):
             Prefetch("run__sessions", queryset=CourseSession.objects.order_by("date", "start_time"))
         )
     }
-    attach_providers([r.run for r in registrations.values()])
+    runs = [r.run for r in registrations.values()]
+    attach_providers(runs)
+    urls = {}  # a page's URL costs a cache lookup: once per course, not per email
+    for run in runs:
+        if run.course_id not in urls:
+            urls[run.course_id] = settings.SITE_BASE_URL + (run.course.url or "")
+        run.course_url = urls[run.course_id]
     for message in messages:
         message.registration = registrations.get(message.registration_id)
     return registrations
@@ -58,7 +64,7 @@ class RegistrationComposer(Composer):
             "registration": registration,
             "run": run,
             "user": registration.user,
-            "course_url": settings.SITE_BASE_URL + (run.course.url or ""),
+            "course_url": run.course_url,
             "my_courses_url": site_url("my_courses", language=message.language),
             **message.params,
         }

@@ -148,6 +148,9 @@ ACCOUNT_CHANGE_EMAIL = True  # a changed address must be verified before it repl
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell people when their email or password changes
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
+# Sessions are read from the cache (Redis in production) and written through to the database:
+# a signed-in request does not spend a database query on its session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # allauth's rate limits (login, failed logins, signup, password reset, codes) are kept in the
 # cache, so CACHE_URL must point at Redis in production for limits shared between processes.
 ACCOUNT_RATE_LIMITS = {

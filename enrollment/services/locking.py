@@ -18,6 +18,11 @@ from courses.models import CoursePage, CourseRun, CourseSession, ReservedSeats
 from .errors import RunBusy, RunNotFound
 
 PREREQUISITES = CoursePage.prerequisites.through.objects.all()
+COURSE_DEFERRED = [
+    f"course__{field.name}"
+    for field in CoursePage._meta.concrete_fields
+    if field.name not in ("id", "page_ptr", "title", "live", "path", "depth", "url_path")
+]
 
 
 def lock_run(run_id):
@@ -26,6 +31,8 @@ def lock_run(run_id):
         raise RuntimeError("lock_run() must be called inside a transaction")
     runs = (
         CourseRun.objects.select_related("course")
+        # Of the course page, only what registering needs (a page row is wide).
+        .defer(*COURSE_DEFERRED)
         .annotate(
             has_prerequisites=Exists(PREREQUISITES.filter(from_coursepage=OuterRef("course"))),
             has_reservations=Exists(ReservedSeats.objects.filter(run=OuterRef("pk"))),

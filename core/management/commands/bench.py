@@ -52,6 +52,15 @@ class Command(BaseCommand):
             "SMTP server, compared with plain smtplib.",
         )
         parser.add_argument(
+            "--http-registrations",
+            action="store_true",
+            help="Instead of pages: registrations over HTTP under gunicorn with a real worker "
+            "(PostgreSQL and Redis), as the pretix peer harness measures orders.",
+        )
+        parser.add_argument(
+            "--clients", type=int, default=0, help="Concurrent clients (default: 50)."
+        )
+        parser.add_argument(
             "--certificates",
             type=int,
             default=0,
@@ -60,6 +69,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, repeat, registrations, rounds, spreadsheet, invitations, **options):
+        if options.get("http_registrations"):
+            from core.bench_http import bench_http_registrations
+
+            bench_http_registrations(self.stdout, clients=options["clients"])
+            return
         if options.get("certificates"):
             from core.bench_certificates import bench_certificates
 
