@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from courses.models import CourseRun
+from training.bench import bench_readiness
 
 PAGES = [
     ("catalogue", "/kurs/"),
@@ -52,6 +53,12 @@ class Command(BaseCommand):
             "SMTP server, compared with plain smtplib.",
         )
         parser.add_argument(
+            "--readiness",
+            action="store_true",
+            help="Instead of pages: training readiness for an organisation with 200 staff and "
+            "the national view with 100 grant recipients (data rolled back afterwards).",
+        )
+        parser.add_argument(
             "--certificates",
             type=int,
             default=0,
@@ -60,6 +67,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, repeat, registrations, rounds, spreadsheet, invitations, **options):
+        if options.get("readiness"):
+            bench_readiness(self.stdout, repeat=repeat)
+            return
         if options.get("certificates"):
             from core.bench_certificates import bench_certificates
 
