@@ -47,7 +47,7 @@ def person_packages(user, today=None):
 
 
 def person_progress(user, *, today=None, now=None):
-    """[PackageProgress] of the person in their employer's packages (about nine queries)."""
+    """[PackageProgress] of the person in their employer's packages (eight queries)."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     packages = person_packages(user, today)

@@ -286,7 +286,7 @@ def _members(organisation_ids):
 
 def organisation_readiness(organisation, programme=None, *, today=None, now=None):
     """The readiness of ``organisation``'s staff against the package of ``programme`` (by
-    default the programme of its current grant). Nine queries whatever the staff count."""
+    default the programme of its current grant). Eight queries whatever the staff count."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     grants = grants_by_programme(organisation, today)
