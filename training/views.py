@@ -123,7 +123,7 @@ def _cell_text(cell):
         return "–"
     text = str(STATE_LABELS[cell.state])
     if cell.state == DONE and cell.attempt:
-        text += " " + timezone.localtime(cell.attempt.completed_at).strftime("%d.%m.%Y")
+        text += " " + cell.attempt.completed_on.strftime("%d.%m.%Y")
     elif cell.state in (BOOKED, WAITING) and cell.attempt:
         text += f": {cell.attempt.run_title}"
         if cell.attempt.starts_on:

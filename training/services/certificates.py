@@ -54,7 +54,7 @@ def person_progress(user, *, today=None, now=None):
     if not packages:
         return []
     course_ids = frozenset().union(*(p.course_ids for p in packages.values()))
-    attempts = registrations_by_user([user.pk], course_ids).get(user.pk, [])
+    attempts = registrations_by_user([user.pk], course_ids, now).get(user.pk, [])
     results = []
     for package in packages.values():
         result = progress(package, user.profession, attempts, today=today, now=now)
@@ -179,7 +179,7 @@ def reissue(completion, *, now=None):
     user = completion.user
     packages = load_packages([completion.package.programme])
     package = packages[completion.package.programme]
-    attempts = registrations_by_user([user.pk], package.course_ids).get(user.pk, [])
+    attempts = registrations_by_user([user.pk], package.course_ids, now).get(user.pk, [])
     result = progress(package, user.profession, attempts, now=now)
     with transaction.atomic():
         completion = PackageCompletion.objects.select_for_update().get(pk=completion.pk)

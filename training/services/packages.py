@@ -14,6 +14,7 @@ Invariants:
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from django.db.models import Prefetch
 
@@ -60,7 +61,7 @@ class Package:
     issuer_id: int | None
     versions: list = field(default_factory=list)  # by valid_from
 
-    @property
+    @cached_property
     def course_ids(self):
         """Every course module named in any version (what "started the package" looks at)."""
         return frozenset().union(*(s.course_ids for v in self.versions for s in v.steps))

@@ -317,7 +317,7 @@ def organisation_readiness(organisation, programme=None, *, today=None, now=None
         ]
         return readiness
     attempts = registrations_by_user(
-        _members([organisation.pk]).values("user_id"), package.course_ids
+        _members([organisation.pk]).values("user_id"), package.course_ids, now
     )
     colleagues = [
         Colleague(
@@ -523,7 +523,9 @@ def aggregate(scope, *, by="recipient", programme="", county=None, today=None, n
         staff.setdefault(org_id, []).append((user_id, profession or ""))
     course_ids = frozenset().union(*(p.course_ids for p in packages.values()))
     attempts = (
-        registrations_by_user(_members(org_ids).values("user_id"), course_ids) if org_ids else {}
+        registrations_by_user(_members(org_ids).values("user_id"), course_ids, now)
+        if org_ids
+        else {}
     )
     rows = {}
     for grant in grants:
