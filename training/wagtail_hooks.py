@@ -9,6 +9,9 @@ the panels this app adds to pages of lower apps through their hooks:
 The lower apps only call ``hooks.get_hooks(name)``; they never import this app.
 """
 
+from django.contrib import messages
+from django.db.models import ProtectedError
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,11 +19,34 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem as AdminMenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import MenuItem
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    DeleteView,
+    IndexView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
 from . import admin_views, views
 from .models import PackageVersion, ResourceCentreRegion, TrainingPackage
 from .services.readiness import readiness_scope
+
+
+class GuardedDeleteView(DeleteView):
+    """A package or version that package certificates were issued under cannot be deleted
+    (the database protects it): say so instead of failing."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ProtectedError:
+            messages.error(
+                self.request,
+                _(
+                    "Package certificates were issued under this, so it cannot be deleted. "
+                    "Make a new version instead."
+                ),
+            )
+            return HttpResponseRedirect(self.get_success_url())
 
 
 class TrainingPackageViewSet(SnippetViewSet):
@@ -29,6 +55,7 @@ class TrainingPackageViewSet(SnippetViewSet):
     menu_label = gettext_lazy("Packages")
     list_display = ["title", "programme"]
     copy_view_enabled = False
+    delete_view_class = GuardedDeleteView
 
 
 class VersionIndexView(IndexView):
@@ -59,6 +86,7 @@ class PackageVersionViewSet(SnippetViewSet):
     ]
     list_filter = ["package"]
     copy_view_enabled = False
+    delete_view_class = GuardedDeleteView
 
 
 class RegionViewSet(SnippetViewSet):

@@ -168,3 +168,18 @@ def test_only_napha_revokes(client, therapist, courses, organiser, capture, trom
     assert response.status_code in (302, 403)
     completion.certificate.refresh_from_db()
     assert completion.certificate.state == "valid"
+
+
+def test_a_version_with_certificates_cannot_be_deleted(
+    client, therapist, courses, organiser, capture, superuser, package
+):
+    finish(therapist, courses["therapists"], organiser, capture)
+    version = package.versions.get()
+    client.force_login(superuser)
+    response = client.post(f"/admin/snippets/training/packageversion/delete/{version.pk}/")
+    assert response.status_code == 302
+    assert package.versions.filter(pk=version.pk).exists()
+    page = client.get(response.url)
+    assert "kan ikke slettes" in page.content.decode()
+    response = client.post(f"/admin/snippets/training/trainingpackage/delete/{package.pk}/")
+    assert response.status_code == 302 and type(package).objects.filter(pk=package.pk).exists()
