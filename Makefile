@@ -48,7 +48,7 @@ test: install
 # Year's Eve, the nights the clocks change in spring and autumn, and a machine in another
 # time zone where it is already tomorrow in Oslo. The clock runs on from each instant.
 CLOCK_TESTS ?= tests/attendance tests/calendars tests/enrollment tests/coordinators tests/reports \
-	tests/test_catalogue.py tests/test_api.py tests/people/test_invitations.py
+	tests/training tests/test_catalogue.py tests/test_api.py tests/people/test_invitations.py
 CLOCK_INSTANTS ?= "UTC|2027-01-15 04:30:00" "UTC|2027-06-30 21:58:30" "UTC|2026-12-31 22:55:00" \
 	"UTC|2027-03-28 00:50:00" "UTC|2027-10-31 00:50:00" "America/Los_Angeles|2027-02-01 15:30:00"
 test-clock: install
