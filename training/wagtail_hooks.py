@@ -4,7 +4,8 @@ the panels this app adds to pages of lower apps through their hooks:
 - ``my_courses_panels`` (enrollment, *My courses*): package progress and next-step runs;
 - ``team_preview_panels`` (enrollment, team enrolment preview): profession balance;
 - ``organisation_panels`` (organisations, the coordinator's organisation page): a link to the
-  readiness view.
+  readiness view;
+- ``personal_data_export`` (people, the person's data export): their package certificates.
 
 The lower apps only call ``hooks.get_hooks(name)``; they never import this app.
 """
@@ -28,6 +29,7 @@ from wagtail.snippets.views.snippets import (
 
 from . import admin_views, views
 from .models import PackageVersion, ResourceCentreRegion, TrainingPackage
+from .services.certificates import personal_data
 from .services.readiness import readiness_scope
 
 
@@ -185,3 +187,8 @@ def profession_balance_panel(request, run, organisation, entries):
 @hooks.register("organisation_panels")
 def readiness_link(request, organisation):
     return views.organisation_links(request, organisation)
+
+
+@hooks.register("personal_data_export")
+def package_certificates_export(user):
+    return {"package_certificates": personal_data(user)}

@@ -8,6 +8,7 @@ statistics need stays, detached from the person: profession and employer members
 
 from django.db import transaction
 from django.utils import timezone
+from wagtail import hooks
 
 from organisations.models import Invitation
 from outbox.models import MessageStatus, OutgoingMessage
@@ -18,7 +19,7 @@ def export_personal_data(user):
     from allauth.account.models import EmailAddress
 
     memberships = user.memberships.select_related("organisation").order_by("started_at")
-    return {
+    data = {
         "exported_at": timezone.now().isoformat(),
         "account": {
             "email": user.email,
@@ -79,6 +80,10 @@ def export_personal_data(user):
             )
         ],
     }
+    # Sections other apps add (e.g. package certificates), without this app knowing them.
+    for section in hooks.get_hooks("personal_data_export"):
+        data.update(section(user))
+    return data
 
 
 @transaction.atomic

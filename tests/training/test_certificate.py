@@ -183,3 +183,20 @@ def test_a_version_with_certificates_cannot_be_deleted(
     assert "kan ikke slettes" in page.content.decode()
     response = client.post(f"/admin/snippets/training/trainingpackage/delete/{package.pk}/")
     assert response.status_code == 302 and type(package).objects.filter(pk=package.pk).exists()
+
+
+def test_the_data_export_lists_package_certificates(client, therapist, courses, organiser, capture):
+    finish(therapist, courses["therapists"], organiser, capture)
+    code = PackageCompletion.objects.get(user=therapist).certificate.code
+    client.force_login(therapist)
+    data = client.get("/min-side/mine-data.json").json()
+    assert data["package_certificates"] == [
+        {
+            "package": "Opplæringspakke IPS",
+            "version": 1,
+            "completed_at": PackageCompletion.objects.get().completed_at.isoformat(),
+            "certificate": code,
+            "state": "valid",
+        }
+    ]
+    assert data["account"]["email"] == therapist.email

@@ -199,6 +199,22 @@ def revoke(completion, *, reason, actor, now=None):
     return revoke_certificate(completion.certificate, reason=reason, actor=actor, now=now)
 
 
+def personal_data(user):
+    """The person's package certificates, for their data export (GDPR art. 15)."""
+    return [
+        {
+            "package": c.package.title,
+            "version": c.version.number,
+            "completed_at": c.completed_at.isoformat(),
+            "certificate": c.certificate.code,
+            "state": c.certificate.state,
+        }
+        for c in PackageCompletion.objects.filter(user=user)
+        .select_related("package", "version", "certificate")
+        .order_by("completed_at")
+    ]
+
+
 def _email(completion, pdf):
     user = completion.user
     certificate = completion.certificate
