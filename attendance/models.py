@@ -88,8 +88,13 @@ class CertificateTemplate(models.Model):
 class Certificate(models.Model):
     wagtail_reference_index_ignore = True
 
+    # Empty for a certificate that covers more than one course (a training package).
     registration = models.ForeignKey(
-        "enrollment.Registration", on_delete=models.PROTECT, related_name="certificates"
+        "enrollment.Registration",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
     )
     version = models.PositiveSmallIntegerField(default=1)
     code = models.CharField(_("verification code"), max_length=24, unique=True)

@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("", include("enrollment.urls")),
     path("", include("attendance.urls")),
     path("", include("reports.urls")),
+    path("", include("training.urls")),
     path("min-side/kalender/ny-lenke/", calendar_views.rotate_token, name="rotate_calendar_token"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

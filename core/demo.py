@@ -31,6 +31,7 @@ from organisations.models import (
 from organisations.validators import org_number_check_digit
 from people.models import ProfessionOption
 from people.professions import Profession
+from training import demo as training_demo
 
 DEMO_PASSWORD = "ipskurs-demo"
 ADMIN_EMAIL = "admin@ipskurs.no"
@@ -411,6 +412,7 @@ def seed(extra_runs=0, stdout=None):
             created += 1
 
     seed_people(providers, random.Random(47))
+    training_demo.seed(today)
 
     course_list = list(courses.values())
     synthetic_rng = random.Random()

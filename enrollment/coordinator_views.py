@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 
 from core.spreadsheets import spreadsheet_response
 from courses.models import CourseRun, RunStatus
@@ -214,6 +215,11 @@ def team_preview(request, run_id, plan_id):
                 outcome: sum(1 for e in entries if e.ok and e.outcome == outcome)
                 for outcome in ("confirmed", "held", "waitlisted")
             },
+            # Panels other apps add (e.g. profession balance), without this app knowing them.
+            "panels": [
+                panel(request, run=run, organisation=organisation, entries=entries)
+                for panel in hooks.get_hooks("team_preview_panels")
+            ],
         },
         status=status,
     )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 
 from attendance.models import Certificate
 from courses.catalogue import attach_providers
@@ -153,7 +154,9 @@ def my_courses(request):
             groups["past" if finished else "upcoming"].append(reg)
         else:
             groups["ended"].append(reg)
-    return render(request, "enrollment/my_courses.html", {"groups": groups})
+    # Sections other apps add (e.g. training-package progress), without this app knowing them.
+    panels = [panel(request) for panel in hooks.get_hooks("my_courses_panels")]
+    return render(request, "enrollment/my_courses.html", {"groups": groups, "panels": panels})
 
 
 @require_POST

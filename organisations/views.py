@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 
 from people.services.invited import is_unclaimed
 
@@ -70,6 +71,10 @@ def organisation(request, pk):
             "filters": filters,
             "invite_form": InviteForm(),
             "now": timezone.now(),
+            # Panels other apps add (e.g. a link to training readiness).
+            "panels": [
+                panel(request, organisation=org) for panel in hooks.get_hooks("organisation_panels")
+            ],
         },
     )
 

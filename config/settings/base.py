@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "calendars",
     "attendance",
     "reports",
+    "training",
     "core",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -10,6 +10,7 @@ employer memberships.
 from allauth.socialaccount.models import SocialAccount
 from django.db import transaction
 from django.utils import timezone
+from wagtail import hooks
 
 from organisations.models import Invitation
 from outbox.models import MessageStatus, OutgoingMessage
@@ -20,7 +21,7 @@ def export_personal_data(user):
     from allauth.account.models import EmailAddress
 
     memberships = user.memberships.select_related("organisation").order_by("started_at")
-    return {
+    data = {
         "exported_at": timezone.now().isoformat(),
         "account": {
             "email": user.email,
@@ -94,6 +95,10 @@ def export_personal_data(user):
             )
         ],
     }
+    # Sections other apps add (e.g. package certificates), without this app knowing them.
+    for section in hooks.get_hooks("personal_data_export"):
+        data.update(section(user))
+    return data
 
 
 @transaction.atomic

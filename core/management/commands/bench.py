@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from courses.models import CourseRun
+from training.bench import bench_readiness
 
 PAGES = [
     ("catalogue", "/kurs/"),
@@ -61,6 +62,12 @@ class Command(BaseCommand):
             "--clients", type=int, default=0, help="Concurrent clients (default: 50)."
         )
         parser.add_argument(
+            "--readiness",
+            action="store_true",
+            help="Instead of pages: training readiness for an organisation with 200 staff and "
+            "the national view with 100 grant recipients (data rolled back afterwards).",
+        )
+        parser.add_argument(
             "--certificates",
             type=int,
             default=0,
@@ -73,6 +80,9 @@ class Command(BaseCommand):
             from core.bench_http import bench_http_registrations
 
             bench_http_registrations(self.stdout, clients=options["clients"])
+            return
+        if options.get("readiness"):
+            bench_readiness(self.stdout, repeat=repeat)
             return
         if options.get("certificates"):
             from core.bench_certificates import bench_certificates

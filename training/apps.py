@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingConfig(AppConfig):
+    name = "training"
+    verbose_name = _("Training packages")
+
+    def ready(self):
+        # Django's documented place to connect receivers and register composers.
+        from outbox import composers
+
+        from . import emails, signals  # noqa: F401
+
+        composers.register("training/email/", emails.PackageCertificateComposer())
