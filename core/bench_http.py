@@ -51,6 +51,8 @@ from .bench_live import (
 )
 
 DOMAIN = "bench-http.invalid"
+RUN_TITLE = "Benk: populært grunnkurs"
+ORGANISATION = "Benk arbeidsgiver (HTTP)"
 SCENARIOS = [(30, 50, 300), (100_000, 50, 1000)]
 
 
@@ -87,7 +89,7 @@ def _people(count, organisation, tag):
 def _run(course, capacity):
     run = CourseRun.objects.create(
         course=course,
-        title="Benk: populært grunnkurs",
+        title=RUN_TITLE,
         status=RunStatus.PUBLISHED,
         capacity=capacity,
         waitlist_enabled=False,
@@ -151,21 +153,22 @@ def _queries_per_registration(course, organisation):
         with CaptureQueriesContext(connection) as queries:
             response = client.post(f"/kurs/pamelding/{run.pk}/", {"needs": ""})
     assert response.status_code == 303, response.status_code
-    return run, len(queries)
+    return len(queries)
 
 
-def _cleanup(runs, organisation):
+def _cleanup():
+    """Remove everything the bench made (also what an interrupted earlier run left)."""
     User = get_user_model()
+    runs = CourseRun.objects.filter(title=RUN_TITLE)
     with transaction.atomic():
         OutgoingMessage.objects.filter(to__endswith=f"@{DOMAIN}").delete()
         RegistrationEvent.objects.filter(run__in=runs).delete()
         Registration.objects.filter(run__in=runs).delete()
-        for run in runs:
-            run.delete()
+        runs.delete()
         users = User.objects.filter(email__endswith=f"@{DOMAIN}")
         Membership.objects.filter(user__in=users).delete()
         users.delete()
-        organisation.delete()
+        Organisation.objects.filter(name=ORGANISATION).delete()
 
 
 def _report(stdout, label, capacity, attempts, results, started, cpu, run):
@@ -215,11 +218,11 @@ def bench_http_registrations(stdout, clients=50, scenarios=SCENARIOS):
     if course is None:
         stdout.write("No live course page: run `manage.py seed_demo` first.")
         return []
-    organisation = Organisation.objects.create(name="Benk arbeidsgiver (HTTP)")
-    runs, summaries = [], []
+    _cleanup()
+    organisation = Organisation.objects.create(name=ORGANISATION)
+    summaries = []
     try:
-        run, queries = _queries_per_registration(course, organisation)
-        runs.append(run)
+        queries = _queries_per_registration(course, organisation)
         stdout.write(f"SQL queries per registration (one request, in-process): {queries}")
         with SMTPSink() as smtp, Servers(smtp.port) as servers:
             roots = {
@@ -231,7 +234,6 @@ def bench_http_registrations(stdout, clients=50, scenarios=SCENARIOS):
             for index, (capacity, scenario_clients, attempts) in enumerate(scenarios):
                 scenario_clients = clients or scenario_clients
                 run = _run(course, capacity)
-                runs.append(run)
                 people = _people(attempts, organisation, f"s{index}")
                 before = tree_cpu_seconds(roots)
                 started = time.perf_counter()
@@ -250,5 +252,5 @@ def bench_http_registrations(stdout, clients=50, scenarios=SCENARIOS):
                 time.sleep(0.5)
             stdout.write(f"emails: {smtp.count()} received of {expected} queued")
     finally:
-        _cleanup(runs, organisation)
+        _cleanup()
     return summaries

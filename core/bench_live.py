@@ -148,7 +148,11 @@ class Servers:
                 "-A",
                 "config",
                 "worker",
-                f"--concurrency={self.workers}",
+                *(
+                    ["--pool=solo"]
+                    if os.environ.get("BENCH_CELERY_SOLO")
+                    else [f"--concurrency={self.workers}"]
+                ),
                 "--loglevel=WARNING",
                 "--without-gossip",
                 "--without-mingle",

@@ -53,8 +53,8 @@ SENT_FIELDS = [
     "lease_until",
     "next_attempt_at",
 ]
-# While set, a send task is queued and will see every message committed before it starts, so
-# more commits need not queue another.
+# While set, a send task is queued or running and will see every message committed before it
+# ends, so more commits need not queue another (tasks.send_outbox).
 KICK_KEY = "outbox:send-queued"
 
 _local = threading.local()
@@ -109,7 +109,8 @@ def collect():
 
 
 def kick():
-    """Ask a worker to send what is due (once for a burst of commits)."""
+    """Ask a worker to send what is due, unless a send task is already queued or running
+    (it will see this commit), so a busy moment is sent in batches, not a task per email."""
     if not cache.add(KICK_KEY, 1, timeout=30):
         return
     try:

@@ -6,11 +6,15 @@ from . import services
 
 @shared_task(bind=True)
 def send_outbox(self):
-    """Send every due message (queued on commit, at most one waiting at a time). In a burst
-    it queues one more of itself, so every process of the worker sends in parallel."""
-    # Cleared first: a message committed from now on queues the next run.
+    """Send every due message. Queued on commit (``services.kick``), one at a time: while it
+    runs, commits queue nothing, so it sends in batches rather than racing a task per email.
+    In a burst it asks one more of itself to help, so every worker process sends."""
+    on_burst = None if self.request.is_eager else send_outbox.delay
+    sent = services.send_due(on_burst=on_burst)
+    # Hand the flag back, then look once more: a message committed before this moment saw the
+    # flag and queued nothing; one committed after it queues the next run.
     cache.delete(services.KICK_KEY)
-    return services.send_due(on_burst=None if self.request.is_eager else services.kick)
+    return sent + services.send_due(on_burst=on_burst)
 
 
 @shared_task
