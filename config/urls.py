@@ -6,8 +6,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from calendars import views as calendar_views
-from core.views import healthz
 from courses import views as course_views
+
+from .views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

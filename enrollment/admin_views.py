@@ -19,7 +19,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 
-from core.spreadsheets import SafeSpreadsheetExportMixin
+from common.spreadsheets import SafeSpreadsheetExportMixin
 from courses.permissions import runs_for_user
 from people.professions import Profession
 

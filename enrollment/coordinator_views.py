@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 
-from core.spreadsheets import spreadsheet_response
+from common.spreadsheets import spreadsheet_response
 from courses.models import CourseRun, RunStatus
 from organisations.models import Membership
 from organisations.services.memberships import coordinated_organisations

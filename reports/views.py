@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from cms.models import ResourceCentrePage
-from core.spreadsheets import spreadsheet_response
+from common.spreadsheets import spreadsheet_response
 from courses.models import CoursePage
 from courses.permissions import runs_for_user
 from enrollment.models import Registration, RegistrationStatus

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.spreadsheets import spreadsheet_response
+from common.spreadsheets import spreadsheet_response
 from enrollment.services.errors import EnrollmentError
 from organisations.models import Programme
 from reports import charts

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from weasyprint import HTML
 
-from core.spreadsheets import spreadsheet_response
+from common.spreadsheets import spreadsheet_response
 from organisations.models import Programme
 from organisations.services.memberships import coordinated_organisations
 from people.professions import Profession

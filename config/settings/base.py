@@ -45,7 +45,8 @@ INSTALLED_APPS = [
     "attendance",
     "reports",
     "training",
-    "core",
+    "common",
+    "devtools",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -243,14 +244,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BEAT_SCHEDULE = {
-    "publish-scheduled-pages": {"task": "core.tasks.publish_scheduled_pages", "schedule": 60.0},
+    "publish-scheduled-pages": {"task": "cms.tasks.publish_scheduled_pages", "schedule": 60.0},
     "refresh-waitlists": {"task": "enrollment.tasks.refresh_waitlists", "schedule": 60.0},
     "sweep-outbox": {"task": "outbox.tasks.sweep_outbox", "schedule": 60.0},
     "sweep-calendars": {"task": "calendars.tasks.sweep_calendars", "schedule": 60.0},
     "send-reminders": {"task": "calendars.tasks.send_reminders", "schedule": 15 * 60.0},
     "purge-needs": {"task": "enrollment.tasks.purge_needs", "schedule": 6 * 60 * 60.0},
     "clear-expired-sessions": {
-        "task": "core.tasks.clear_expired_sessions",
+        "task": "people.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60.0,
     },
 }

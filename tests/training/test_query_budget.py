@@ -8,8 +8,8 @@ from django.core.management.base import OutputWrapper
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from devtools.bench_readiness import bench_readiness, build_recipients, coordinator_of
 from organisations.models import Organisation
-from training.bench import bench_readiness, build_recipients, coordinator_of
 from training.services.readiness import organisation_readiness
 
 from .conftest import JS, person, readiness_url, upcoming_run

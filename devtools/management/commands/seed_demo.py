@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import DEMO_LOGINS, DEMO_PASSWORD, seed
+from devtools.demo import DEMO_LOGINS, DEMO_PASSWORD, seed
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
             raise CommandError("--runs must be zero or more.")
         result = seed(extra_runs=runs)
         if scale:
-            from core.demo_scale import seed_scale
+            from devtools.demo_scale import seed_scale
 
             seed_scale(stdout=self.stdout)
         self.stdout.write(

@@ -31,7 +31,8 @@ from organisations.models import (
 from organisations.validators import org_number_check_digit
 from people.models import ProfessionOption
 from people.professions import Profession
-from training import demo as training_demo
+
+from . import demo_training as training_demo
 
 DEMO_PASSWORD = "ipskurs-demo"
 ADMIN_EMAIL = "admin@ipskurs.no"

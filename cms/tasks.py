@@ -1,4 +1,4 @@
-"""Periodic housekeeping, scheduled by django-celery-beat (see CELERY_BEAT_SCHEDULE)."""
+"""Periodic CMS housekeeping, scheduled by django-celery-beat (CELERY_BEAT_SCHEDULE)."""
 
 from celery import shared_task
 from django.core.management import call_command
@@ -8,8 +8,3 @@ from django.core.management import call_command
 def publish_scheduled_pages():
     """Publish and unpublish pages whose go-live or expiry time has passed (Wagtail scheduling)."""
     call_command("publish_scheduled", verbosity=0)
-
-
-@shared_task
-def clear_expired_sessions():
-    call_command("clearsessions", verbosity=0)

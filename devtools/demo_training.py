@@ -16,9 +16,8 @@ from geo.models import County
 from organisations.models import Grant, Membership, Organisation, OrganisationKind, Programme
 from people.models import ProfessionOption
 from people.professions import Profession
-
-from .models import PackageStep, PackageVersion, ResourceCentreRegion, TrainingPackage
-from .setup import ensure_package_editors
+from training.models import PackageStep, PackageVersion, ResourceCentreRegion, TrainingPackage
+from training.setup import ensure_package_editors
 
 BASIC = ["nord/grunnkurs-i-ips", "midt/grunnkurs-i-ips", "vest/grunnkurs-i-ips"]
 BASIC += ["ostfold/grunnkurs-i-ips"]

@@ -31,8 +31,7 @@ from organisations.models import (
 )
 from people.models import ProfessionOption
 from people.professions import Profession
-
-from .models import PackageStep, PackageVersion, TrainingPackage
+from training.models import PackageStep, PackageVersion, TrainingPackage
 
 MIX = [Profession.JOB_SPECIALIST] * 5 + [Profession.THERAPIST] * 3 + [Profession.SUPERVISOR]
 MIX += [Profession.LEADER]

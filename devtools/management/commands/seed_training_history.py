@@ -8,7 +8,7 @@ python manage.py seed_training_history
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from training.demo import seed_history
+from devtools.demo_training import seed_history
 
 
 class Command(BaseCommand):
