@@ -8,8 +8,8 @@ class AttendanceConfig(AppConfig):
 
     def ready(self):
         # Django's documented place to register composers (models are loaded by then).
-        from outbox import composers
+        from outbox import composers  # noqa: PLC0415
 
-        from . import emails
+        from . import emails  # noqa: PLC0415
 
         composers.register("enrollment/email/certificate", emails.CertificateComposer())

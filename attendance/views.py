@@ -1,6 +1,6 @@
 """Attendance, check-in and certificates.
 
-Who may do what: a run's organisers (people who may edit the run, ``runs_for_user``) keep the
+Who may do what: a run's organisers (``courses.permissions.organised_run``) keep the
 register and manage certificates; a participant checks only themselves in and reports only
 their own absence; coordinators read their organisation's attendance and certificates;
 anyone can verify a certificate code (rate-limited).
@@ -18,15 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.models import CourseSession
-from courses.permissions import runs_for_user
+from common.errors import RuleError
+from courses.models import CourseRun, CourseSession
+from courses.permissions import organised_run
 from enrollment.models import Registration, RegistrationStatus
-from enrollment.services.errors import EnrollmentError
-from organisations.services.memberships import coordinated_organisations
+from organisations.access import coordinated_organisation
+from people.access import participant_required
 
 from .models import AttendanceRecord, AttendanceStatus, Certificate, CertificateBatch
 from .services import checkin
-from .services.certificates import issue, normalise_code, revoke
+from .services.certificates import issue, normalise_code, qr_data_uri, revoke
 from .services.register import (
     close_register,
     confirmed,
@@ -40,16 +41,11 @@ VERIFY_LIMIT = 30  # lookups per minute and address
 
 
 def _organiser_run(request, run_id):
-    run = (
-        runs_for_user(request.user)
-        .select_related("course")
-        .prefetch_related("sessions")
-        .filter(pk=run_id)
-        .first()
+    return organised_run(
+        request.user,
+        run_id,
+        CourseRun.objects.select_related("course").prefetch_related("sessions"),
     )
-    if run is None:
-        raise Http404
-    return run
 
 
 def _session(run, session_id):
@@ -128,8 +124,6 @@ def checkin_display(request, run_id, session_id):
     session = _session(run, session_id)
     code = checkin.current_code(session)
     url = request.build_absolute_uri(f"/innsjekk/{session.pk}/?code={code}")
-    from .services.certificates import qr_data_uri
-
     return render(
         request,
         "attendance/checkin_display.html",
@@ -147,7 +141,7 @@ def _organiser_action(request, run, action, success):
     """Run one organiser action: its refusal or ``success`` is shown, then back to the run."""
     try:
         action()
-    except EnrollmentError as exc:
+    except RuleError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, success)
@@ -238,7 +232,7 @@ def _pdf_response(certificate):
     )
 
 
-@login_required
+@participant_required
 def my_certificate(request, certificate_id):
     certificate = get_object_or_404(Certificate, pk=certificate_id, registration__user=request.user)
     return _pdf_response(certificate)
@@ -246,7 +240,7 @@ def my_certificate(request, certificate_id):
 
 @login_required
 def organisation_certificate(request, pk, certificate_id):
-    organisation = get_object_or_404(coordinated_organisations(request.user), pk=pk)
+    organisation = coordinated_organisation(request.user, pk)
     certificate = get_object_or_404(
         Certificate, pk=certificate_id, registration__employer=organisation
     )
@@ -256,7 +250,7 @@ def organisation_certificate(request, pk, certificate_id):
 @login_required
 def organisation_attendance(request, pk, run_id):
     """A coordinator's read-only view of their organisation's attendance on one run."""
-    organisation = get_object_or_404(coordinated_organisations(request.user), pk=pk)
+    organisation = coordinated_organisation(request.user, pk)
     registrations = list(
         Registration.objects.filter(
             run_id=run_id, employer=organisation, status=RegistrationStatus.CONFIRMED
@@ -287,7 +281,7 @@ def organisation_attendance(request, pk, run_id):
     )
 
 
-@login_required
+@participant_required
 def checkin_page(request, session_id):
     """Where the QR code leads: the signed-in participant checks themselves in."""
     session = get_object_or_404(CourseSession.objects.select_related("run__course"), pk=session_id)
@@ -296,7 +290,7 @@ def checkin_page(request, session_id):
     if request.method == "POST":
         try:
             record = checkin.check_in(session, request.user, code)
-        except EnrollmentError as exc:
+        except RuleError as exc:
             messages.error(request, exc.message)
             status = 400
         else:
@@ -314,7 +308,7 @@ def checkin_page(request, session_id):
 
 
 @require_POST
-@login_required
+@participant_required
 def absence(request, registration_id, session_id):
     registration = get_object_or_404(
         Registration.objects.select_related("run"), pk=registration_id, user=request.user
@@ -324,7 +318,7 @@ def absence(request, registration_id, session_id):
         report_absence(
             registration, session, user=request.user, reason=request.POST.get("reason", "")
         )
-    except EnrollmentError as exc:
+    except RuleError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Thank you. The organiser can see your absence."))

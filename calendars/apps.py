@@ -8,9 +8,9 @@ class CalendarsConfig(AppConfig):
 
     def ready(self):
         # Django's documented place to connect receivers and register composers.
-        from outbox import composers
+        from outbox import composers  # noqa: PLC0415
 
-        from . import emails, receivers  # noqa: F401
+        from . import emails, receivers  # noqa: PLC0415, F401
 
         composers.register("calendars/email/", emails.SessionComposer())
         composers.register_part("enrollment/email/", emails.CalendarPart())

@@ -7,7 +7,6 @@ on the profile page, which makes old links stop working at once.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -16,12 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from icalendar import Event
 
-from courses.catalogue import attach_providers
-from courses.ical import new_calendar, public_run_events
-from courses.models import CourseSession, RunStatus
-from courses.permissions import runs_for_user
-from courses.views import _ics_response
+from courses.ical import ics_response, new_calendar, public_run_events
+from courses.models import CourseSession, RunStatus, attach_providers
+from courses.permissions import organised_runs
 from enrollment.models import Registration, RegistrationStatus
+from people.access import participant_required
 from people.models import new_calendar_token
 
 from .itip import location_for, summary_for
@@ -61,7 +59,7 @@ def personal_feed(request, token):
             event.add("description", f"{base}{run.course.url or ''}\n{base}{reverse('my_courses')}")
             event.add("status", "CONFIRMED")
             cal.add_component(event)
-    response = _ics_response(cal.to_ical(), "mine-kurs.ics")
+    response = ics_response(cal.to_ical(), "mine-kurs.ics")
     response["Cache-Control"] = "private, max-age=300"
     return response
 
@@ -71,7 +69,7 @@ def organiser_feed(request, token):
     """Upcoming runs the person organises (may edit), drafts included and marked."""
     user = _user_for_token(token)
     runs = attach_providers(
-        runs_for_user(user)
+        organised_runs(user)
         .exclude(status=RunStatus.CANCELLED)
         .upcoming()
         .select_related("course", "municipality__county")
@@ -86,13 +84,13 @@ def organiser_feed(request, token):
                 event["summary"] = f"[{draft}] {event['summary']}"
                 event["status"] = "TENTATIVE"
             cal.add_component(event)
-    response = _ics_response(cal.to_ical(), "kurs-jeg-arrangerer.ics")
+    response = ics_response(cal.to_ical(), "kurs-jeg-arrangerer.ics")
     response["Cache-Control"] = "private, max-age=300"
     return response
 
 
 @require_POST
-@login_required
+@participant_required
 def rotate_token(request):
     user = request.user
     user.calendar_token = new_calendar_token()

@@ -35,11 +35,10 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.catalogue import upcoming_runs
-
+        # The next runs come from the template (portal's `upcoming_runs` tag): seats are not
+        # the CMS's business.
         context = super().get_context(request, *args, **kwargs)
         context["providers"] = ResourceCentrePage.objects.live().order_by("title")
-        context["upcoming_runs"] = upcoming_runs()[:6]
         return context
 
 
@@ -89,15 +88,6 @@ class ResourceCentrePage(Page):
     @property
     def display_name(self):
         return self.short_name or self.title
-
-    def get_context(self, request, *args, **kwargs):
-        from courses.catalogue import upcoming_runs
-        from courses.models import CoursePage
-
-        context = super().get_context(request, *args, **kwargs)
-        context["courses"] = CoursePage.objects.live().descendant_of(self).order_by("title")
-        context["upcoming_runs"] = upcoming_runs().filter(course__path__startswith=self.path)
-        return context
 
 
 class StandardPage(Page):

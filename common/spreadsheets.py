@@ -1,8 +1,12 @@
 """Spreadsheet export that is safe to open in Excel."""
 
+import csv
 import datetime
+import io
 
+from django.http import HttpResponse
 from django.utils import timezone
+from openpyxl import Workbook
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -30,12 +34,6 @@ class SafeSpreadsheetExportMixin:
 def spreadsheet_response(filename, headers, rows, export_format):
     """A CSV (UTF-8 with BOM, semicolons, as Excel in Norway expects) or XLSX download with
     formula cells neutralised."""
-    import csv
-    import io
-
-    from django.http import HttpResponse
-    from openpyxl import Workbook
-
     rows = [[neutralise_formula(cell) for cell in row] for row in rows]
     if export_format == "xlsx":
         workbook = Workbook()

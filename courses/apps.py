@@ -7,4 +7,5 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        # Django's documented place to connect signal receivers.
+        from . import signals  # noqa: PLC0415, F401

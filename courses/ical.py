@@ -9,6 +9,7 @@ VTIMEZONE is built here from the EU rule that Norway has followed since 1996.
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
@@ -104,3 +105,11 @@ def runs_calendar(runs, name):
         for event in public_run_events(run, getattr(run, "provider", None)):
             cal.add_component(event)
     return cal.to_ical()
+
+
+def ics_response(body, filename):
+    """An inline .ics answer (public feeds may be cached by clients and proxies)."""
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "public, max-age=900"
+    return response

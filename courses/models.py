@@ -23,6 +23,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock
+from cms.models import ResourceCentrePage
 from people.professions import Profession
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -118,16 +119,11 @@ class CoursePage(Page):
     def provider(self):
         return self.get_parent().specific
 
-    def get_context(self, request, *args, **kwargs):
-        from .catalogue import upcoming_runs
-
-        context = super().get_context(request, *args, **kwargs)
-        context["runs"] = upcoming_runs().filter(course=self)
-        return context
-
 
 class CourseCatalogPage(Page):
-    """The public catalogue of upcoming runs; its listing is built in ``courses.catalogue``."""
+    """The public catalogue of upcoming runs. The page holds the editors' introduction; the
+    listing with its filters is served by ``portal.public`` (a ``before_serve_page`` hook), which
+    knows seat availability."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
@@ -140,11 +136,6 @@ class CourseCatalogPage(Page):
     class Meta:
         verbose_name = _("course catalogue")
 
-    def serve(self, request, *args, **kwargs):
-        from .views import render_catalogue
-
-        return render_catalogue(request, self)
-
 
 class RunStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -152,7 +143,44 @@ class RunStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+def attach_providers(runs):
+    """Set ``run.provider`` (the ResourceCentrePage above the run's course, or None) on each
+    run with one query: providers are ancestors in the page tree. Returns the runs."""
+    runs = list(runs)
+    depth_len = CoursePage.steplen * 3  # root, home page, provider
+    prefixes = {run.course.path[:depth_len] for run in runs}
+    providers = (
+        {p.path: p for p in ResourceCentrePage.objects.filter(path__in=prefixes)}
+        if prefixes
+        else {}
+    )
+    for run in runs:
+        run.provider = providers.get(run.course.path[:depth_len])
+    return runs
+
+
 class CourseRunQuerySet(models.QuerySet):
+    _with_providers = False
+
+    def with_providers(self):
+        """Runs fetched from this queryset come with ``run.provider`` set (one more query for
+        the whole result, however many runs)."""
+        clone = self._chain()
+        clone._with_providers = True
+        return clone.select_related("course")
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_providers = self._with_providers
+        return clone
+
+    def _fetch_all(self):
+        fetched = self._result_cache is not None
+        super()._fetch_all()
+        results = self._result_cache
+        if self._with_providers and not fetched and results and isinstance(results[0], CourseRun):
+            attach_providers(results)
+
     def published(self):
         return self.filter(status=RunStatus.PUBLISHED, course__live=True)
 

@@ -1,9 +1,11 @@
-"""Who may see and edit which course runs.
+"""Who may see and edit which course runs: the organiser's entry guard.
 
-Invariant: a user may act on a run only when they may edit its course page. Page permissions
-are granted per provider subtree (each provider's editors group on its ResourceCentrePage; NAPHA
-staff on the home page), so a provider's editors reach exactly their own runs, and this holds
-for every admin view, including URLs typed by hand.
+Invariant: a user organises a run only when they hold the model permission to change course
+runs and may edit the run's course page. Page permissions are granted per provider subtree (each
+provider's editors group on its ResourceCentrePage; NAPHA staff on the home page), so a
+provider's editors reach exactly their own runs. ``run_policy`` is the policy registered with
+Wagtail for the run admin; ``organised_runs`` and ``organised_run`` apply the same rule to every
+organiser page outside the admin (attendance, participants, the organiser's calendar feed).
 """
 
 from django.http import Http404
@@ -48,6 +50,23 @@ class CourseRunPermissionPolicy(ModelPermissionPolicy):
 
     def _in_scope(self, user, instance):
         return instance.pk is None or runs_for_user(user).filter(pk=instance.pk).exists()
+
+
+run_policy = CourseRunPermissionPolicy(CourseRun)
+
+
+def organised_runs(user):
+    """The runs ``user`` organises (the run policy's "change" permission)."""
+    return run_policy.instances_user_has_permission_for(user, "change")
+
+
+def organised_run(user, run_id, queryset=None):
+    """The run ``run_id`` if ``user`` organises it, else Http404 (so ids cannot be probed)."""
+    runs = queryset if queryset is not None else CourseRun.objects.all()
+    run = runs.filter(pk=run_id, pk__in=organised_runs(user).values("pk")).first()
+    if run is None:
+        raise Http404
+    return run
 
 
 class RunScopeMixin:

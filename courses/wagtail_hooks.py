@@ -12,10 +12,10 @@ from wagtail.permissions import register_permission_policy
 
 from .forms import CourseRunForm
 from .models import CourseRun
-from .permissions import CourseRunPermissionPolicy, RunObjectScopeMixin, RunScopeMixin
+from .permissions import RunObjectScopeMixin, RunScopeMixin, run_policy
 from .signals import run_edited
 
-register_permission_policy(CourseRun, CourseRunPermissionPolicy(CourseRun))
+register_permission_policy(CourseRun, run_policy)
 
 
 class RunIndexView(RunScopeMixin, generic.IndexView):

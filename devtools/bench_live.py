@@ -18,6 +18,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
 
@@ -36,7 +37,6 @@ class SMTPSink:
     """A local aiosmtpd server that keeps what it receives (raw bytes, in order)."""
 
     def __init__(self):
-        from aiosmtpd.controller import Controller
 
         self.received = []
         self.lock = threading.Lock()

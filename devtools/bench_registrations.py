@@ -5,6 +5,7 @@ client (each with its own database connection, like separate web workers) that w
 barrier, so all register at once. Everything the bench creates is removed afterwards.
 """
 
+import io
 import multiprocessing
 import os
 import statistics
@@ -14,13 +15,17 @@ from datetime import time as dtime
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from openpyxl import Workbook
 
 from courses.models import CoursePage, CourseRun, CourseSession, RunStatus
 from enrollment.models import Registration, RegistrationEvent
+from enrollment.services.coordinator import entries_from_rows, preview
 from enrollment.services.registration import register
+from enrollment.services.spreadsheet import read_upload
 from organisations.models import Membership, Organisation
 from outbox.models import OutgoingMessage
 
@@ -132,13 +137,6 @@ def bench_registrations(stdout, clients=50, rounds=5):
 
 def bench_spreadsheet(stdout, rows=500, rounds=5):
     """Read and validate an XLSX of ``rows`` colleagues (half members, half new, a few bad)."""
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from openpyxl import Workbook
-
-    from enrollment.services.coordinator import entries_from_rows, preview
-    from enrollment.services.spreadsheet import read_upload
 
     users = _users(rows // 2)
     organisation = Organisation.objects.get(name="Bench organisation")

@@ -11,14 +11,15 @@ from datetime import time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 from wagtail.rich_text import RichText
 
 from cms.groups import ensure_editors_group, ensure_national_group
 from cms.models import ResourceCentrePage, StandardPage
-from cms.setup import ensure_site
 from courses.models import CourseFormat, CoursePage, CourseRun, CourseSession, RunStatus
+from courses.setup import ensure_site
 from geo.models import Municipality
 from organisations.models import (
     Grant,
@@ -531,7 +532,6 @@ def _member(user, org, role=MembershipRole.MEMBER):
 
 def seed_people(providers, rng, participants=60):
     """Grant recipients with coordinators and participants; resource-centre staff."""
-    from django.contrib.auth.models import Group, Permission
 
     reporting, _ = Group.objects.get_or_create(name="NAPHA – nasjonal rapportering")
     reporting.permissions.add(

@@ -8,7 +8,7 @@ import random
 from datetime import date, time, timedelta
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from attendance.models import AttendanceRecord, AttendanceStatus
@@ -138,7 +138,6 @@ def seed_scale(runs=5000, per_run=40, users=50000, stdout=None, batch=5000):
         AttendanceRecord.objects.bulk_create(chunk)
         count += len(chunk)
         say(f"{count} attendance rows\n")
-    from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics for the planner

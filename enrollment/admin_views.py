@@ -1,12 +1,11 @@
 """Organisers' participant list for a run, in the Wagtail admin.
 
-Only people who may edit the run (``courses.permissions.runs_for_user``) reach these views;
+Only the run's organisers (``courses.permissions.organised_run``) reach these views;
 any other run id is a 404. Every action goes through ``enrollment.services``.
 """
 
 import django_filters
 from django.contrib import messages
-from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,7 +19,8 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 
 from common.spreadsheets import SafeSpreadsheetExportMixin
-from courses.permissions import runs_for_user
+from courses.models import CourseRun
+from courses.permissions import organised_run
 from people.professions import Profession
 
 from .admin_forms import AddParticipantForm, CancelForm, CapacityForm, PriorityForm
@@ -32,10 +32,7 @@ from .services.waitlist import position
 
 
 def organiser_run(request, run_id):
-    run = runs_for_user(request.user).select_related("course").filter(pk=run_id).first()
-    if run is None or not request.user.has_perm("courses.change_courserun"):
-        raise Http404
-    return run
+    return organised_run(request.user, run_id, CourseRun.objects.select_related("course"))
 
 
 class ParticipantFilterSet(WagtailFilterSet):

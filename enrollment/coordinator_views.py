@@ -19,6 +19,7 @@ from wagtail import hooks
 
 from common.spreadsheets import spreadsheet_response
 from courses.models import CourseRun, RunStatus
+from organisations.access import coordinated_organisation
 from organisations.models import Membership
 from organisations.services.memberships import coordinated_organisations
 from people.professions import Profession
@@ -171,7 +172,7 @@ def team_preview(request, run_id, plan_id):
     plan = request.session.get(SESSION_KEY, {}).get(plan_id)
     if plan is None or plan["run"] != run.pk:
         raise Http404
-    organisation = get_object_or_404(coordinated_organisations(request.user), pk=plan["org"])
+    organisation = coordinated_organisation(request.user, plan["org"])
     status = 200
     if request.method == "POST":
         mode = WAITLIST_ALL if request.POST.get("mode") == WAITLIST_ALL else FIT
@@ -252,7 +253,7 @@ def _registrations(organisation, params):
 
 @login_required
 def org_registrations(request, pk):
-    organisation = get_object_or_404(coordinated_organisations(request.user), pk=pk)
+    organisation = coordinated_organisation(request.user, pk)
     registrations = _registrations(organisation, request.GET)
     export_format = request.GET.get("export")
     if export_format in ("csv", "xlsx"):
@@ -310,7 +311,7 @@ def org_registrations(request, pk):
 @require_POST
 @login_required
 def cancel_for_colleague(request, pk, registration_id):
-    organisation = get_object_or_404(coordinated_organisations(request.user), pk=pk)
+    organisation = coordinated_organisation(request.user, pk)
     registration = get_object_or_404(Registration, pk=registration_id, employer=organisation)
     try:
         cancel(

@@ -10,8 +10,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import translation
 
-from courses.catalogue import attach_providers
-from courses.models import CourseRun, CourseSession
+from courses.models import CourseRun, CourseSession, attach_providers
 from organisations.models import Invitation, Organisation
 from outbox.composers import Composer, Superseded
 

@@ -31,6 +31,28 @@ ACTIVE_STATUSES = (
 )
 SEAT_HOLDING_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)
 
+# The only moves a registration may make ("" is a new registration). Cancelled, declined and
+# expired are final. A move to the same status records a change that keeps it (completion,
+# priority).
+ALLOWED_TRANSITIONS = {
+    "": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED},
+    RegistrationStatus.WAITLISTED: {
+        RegistrationStatus.WAITLISTED,
+        RegistrationStatus.OFFERED,
+        RegistrationStatus.CANCELLED,
+    },
+    RegistrationStatus.OFFERED: {
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.DECLINED,
+        RegistrationStatus.EXPIRED,
+        RegistrationStatus.CANCELLED,
+    },
+    RegistrationStatus.CONFIRMED: {RegistrationStatus.CONFIRMED, RegistrationStatus.CANCELLED},
+    RegistrationStatus.CANCELLED: set(),
+    RegistrationStatus.DECLINED: set(),
+    RegistrationStatus.EXPIRED: set(),
+}
+
 
 def new_offer_nonce():
     return secrets.token_urlsafe(16)

@@ -2,31 +2,25 @@
 Thin: the rules live in ``enrollment.services``."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from wagtail import hooks
 
-from attendance.models import Certificate
-from courses.catalogue import attach_providers
-from courses.models import CourseRun, CourseSession, RunStatus
+from courses.models import CourseRun, RunStatus, attach_providers
 from organisations.services.memberships import coordinated_organisations
+from people.access import participant_required
 
 from .forms import OfferAnswerForm, RegisterForm
 from .models import ACTIVE_STATUSES, Registration, RegistrationStatus
 from .services.availability import reservation_summaries, with_availability
 from .services.errors import EnrollmentError, RunNotFound
-from .services.registration import can_cancel, cancel, register
+from .services.registration import cancel, register
 from .services.waitlist import (
     accept_offer,
     decline_offer,
     position,
-    refresh_run,
     registration_for_token,
 )
 
@@ -106,61 +100,8 @@ def _refused(request, run_id, *, status, message=None, form=None):
     )
 
 
-@login_required
-def my_courses(request):
-    # An offer that expired while nobody looked is applied now, and its seat passed on.
-    for run_id in (
-        Registration.objects.filter(
-            user=request.user,
-            status=RegistrationStatus.OFFERED,
-            offer_expires_at__lte=timezone.now(),
-        )
-        .values_list("run_id", flat=True)
-        .distinct()
-    ):
-        refresh_run(run_id)
-    registrations = list(
-        Registration.objects.filter(user=request.user)
-        .select_related("run__course", "run__municipality", "enrolled_by")
-        .prefetch_related(
-            Prefetch("run__sessions", queryset=CourseSession.objects.order_by("date", "start_time"))
-        )
-        .prefetch_related(
-            Prefetch(
-                "certificates",
-                queryset=Certificate.objects.filter(
-                    revoked_at__isnull=True, superseded_by__isnull=True
-                ),
-                to_attr="valid_certificates",
-            ),
-            "attendance",
-        )
-        .order_by("-created_at")
-    )
-    today = timezone.localdate()
-    groups = {"offered": [], "upcoming": [], "waitlisted": [], "past": [], "ended": []}
-    for reg in registrations:
-        sessions = reg.run.ordered_sessions()
-        finished = bool(sessions) and sessions[-1].date < today
-        reg.can_cancel = can_cancel(reg)
-        reported = {a.session_id: a for a in reg.attendance.all()}
-        reg.session_rows = [(s, reported.get(s.pk)) for s in sessions]
-        if reg.status == RegistrationStatus.OFFERED:
-            groups["offered"].append(reg)
-        elif reg.status == RegistrationStatus.WAITLISTED:
-            reg.position = position(reg)
-            groups["waitlisted"].append(reg)
-        elif reg.status == RegistrationStatus.CONFIRMED:
-            groups["past" if finished else "upcoming"].append(reg)
-        else:
-            groups["ended"].append(reg)
-    # Sections other apps add (e.g. training-package progress), without this app knowing them.
-    panels = [panel(request) for panel in hooks.get_hooks("my_courses_panels")]
-    return render(request, "enrollment/my_courses.html", {"groups": groups, "panels": panels})
-
-
 @require_POST
-@login_required
+@participant_required
 def cancel_registration(request, registration_id):
     registration = get_object_or_404(
         Registration.objects.select_related("run"), pk=registration_id, user=request.user

@@ -49,3 +49,30 @@ def register_participant_urls():
 @hooks.register("register_log_actions")
 def register_enrollment_log_actions(actions):
     actions.register_action("enrollment.capacity", _("Capacity changed"), _("Capacity changed"))
+
+
+@hooks.register("personal_data_export")
+def registrations_for_export(user):
+    """The person's registrations, with their certificates and attendance, for their export."""
+    registrations = user.registrations.select_related("run__course", "employer").prefetch_related(
+        "certificates", "attendance__session"
+    )
+    return {
+        "registrations": [
+            {
+                "course": r.run.display_title,
+                "status": r.status,
+                "profession": r.profession,
+                "employer": r.employer.name if r.employer_id else None,
+                "needs": r.needs,
+                "registered_at": r.created_at.isoformat(),
+                "completed_at": r.completed_at.isoformat() if r.completed_at else None,
+                "certificates": [c.code for c in r.certificates.all()],
+                "attendance": [
+                    {"date": a.session.date.isoformat(), "status": a.status, "reason": a.reason}
+                    for a in r.attendance.all()
+                ],
+            }
+            for r in registrations
+        ]
+    }

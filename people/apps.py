@@ -8,9 +8,9 @@ class PeopleConfig(AppConfig):
 
     def ready(self):
         # Django's documented place to connect receivers and register composers.
-        from outbox import composers
+        from outbox import composers  # noqa: PLC0415
 
-        from . import emails, signals  # noqa: F401
+        from . import emails, signals  # noqa: PLC0415, F401
 
         # allauth's own templates: account and (federated sign-in) socialaccount emails.
         composers.register("account/email/", emails.AccountEmailComposer())

@@ -6,7 +6,6 @@ import json
 from allauth.account.adapter import get_adapter as get_account_adapter
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from enrollment.services.coordinator import confirm_held_seats
 from organisations.models import Organisation
 from organisations.services.memberships import request_employer, set_employer
 
+from .access import participant_required
 from .forms import (
     DeleteAccountForm,
     EmployerChoiceForm,
@@ -27,24 +26,28 @@ from .forms import (
 )
 from .services import federation
 from .services.personal_data import delete_account, export_personal_data
+from .signals import profile_completed
 from .social import callback
 
 EMPLOYER_RESULTS = 25
 
 
-@login_required
+@participant_required
 def profile(request):
     memberships = request.user.memberships.select_related("organisation").order_by("-started_at")
     return render(request, "people/profile.html", {"memberships": memberships})
 
 
-@login_required
+@participant_required
 def profile_edit(request):
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your profile has been saved."))
-        if request.user.profile_complete and confirm_held_seats(request.user):
+        if request.user.profile_complete and any(
+            done
+            for _receiver, done in profile_completed.send(type(request.user), user=request.user)
+        ):
             messages.success(request, _("The course seats held for you are now confirmed."))
             return redirect("my_courses")
         if request.user.current_membership is None:
@@ -53,7 +56,7 @@ def profile_edit(request):
     return render(request, "people/profile_edit.html", {"form": form})
 
 
-@login_required
+@participant_required
 def employer(request):
     """Search for and choose an employer, or request one that is missing."""
     search = EmployerSearchForm(request.GET or None)
@@ -125,7 +128,7 @@ def employer(request):
     )
 
 
-@login_required
+@participant_required
 def data_export(request):
     data = export_personal_data(request.user)
     response = HttpResponse(
@@ -137,7 +140,7 @@ def data_export(request):
     return response
 
 
-@login_required
+@participant_required
 def account_delete(request):
     form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():

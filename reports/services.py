@@ -19,6 +19,8 @@ from attendance.models import ATTENDED, AttendanceRecord
 from cms.models import ResourceCentrePage
 from courses.models import CoursePage
 from enrollment.models import Registration, RegistrationStatus
+from geo.models import County
+from organisations.models import Organisation
 from people.professions import Profession
 
 SUPPRESS_BELOW = 5
@@ -129,9 +131,6 @@ def participation(filters, by="profession", period="quarter"):
 
 
 def _labels(by, keys, period=None):
-    from geo.models import County
-    from organisations.models import Organisation
-
     if by == "profession":
         return {code: str(label) for code, label in Profession.choices}
     if by == "course":

@@ -2,7 +2,7 @@
 
 - National (NAPHA staff, permission ``organisations.view_national_reports``): aggregates only,
   small counts suppressed.
-- Provider (resource-centre staff): their own runs (``runs_for_user``).
+- Provider (resource-centre staff): the runs they organise (``organised_runs``).
 Coordinators' coverage of their own staff is a front-end page (``coverage``).
 """
 
@@ -10,18 +10,18 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from cms.models import ResourceCentrePage
 from common.spreadsheets import spreadsheet_response
 from courses.models import CoursePage
-from courses.permissions import runs_for_user
+from courses.permissions import organised_runs
 from enrollment.models import Registration, RegistrationStatus
 from geo.models import County
+from organisations.access import coordinated_organisation
 from organisations.models import Membership
-from organisations.services.memberships import coordinated_organisations
 from people.professions import Profession
 
 from . import charts
@@ -179,7 +179,7 @@ def provider(request):
     if not request.user.has_perm("courses.change_courserun"):
         raise PermissionDenied
     all_runs = (
-        runs_for_user(request.user)
+        organised_runs(request.user)
         .select_related("course")
         .order_by(F("starts_on").desc(nulls_last=True), "pk")
     )
@@ -244,7 +244,7 @@ def coverage(request, pk):
     course."""
     if not request.user.is_authenticated:
         raise Http404
-    organisation = get_object_or_404(coordinated_organisations(request.user), pk=pk)
+    organisation = coordinated_organisation(request.user, pk)
     members = list(
         Membership.objects.current()
         .filter(organisation=organisation)

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from cms.groups import ensure_editors_group
-from cms.setup import ensure_site
+from courses.setup import ensure_site
 
 from .factories import UserFactory, make_course, make_provider
 

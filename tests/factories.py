@@ -14,6 +14,8 @@ from django.utils import timezone
 from cms.models import ResourceCentrePage
 from courses.models import CourseFormat, CoursePage, CourseRun, CourseSession, RunStatus
 from geo.models import Municipality
+from organisations.models import MembershipRole, Organisation
+from organisations.services.memberships import set_employer
 from people.models import ProfessionOption, User
 
 PASSWORD = "correct horse battery staple"
@@ -112,3 +114,39 @@ def bulk_runs(course, count, *, start_days=10):
         for i, run in enumerate(runs)
     )
     return runs
+
+
+_people = itertools.count(1)
+
+
+def make_person(
+    org=None,
+    *,
+    role=None,
+    profession="job_specialist",
+    first_name="Kari",
+    last_name=None,
+    email=None,
+    language="nb",
+):
+    """A person with a verified address and a profession; a current member of ``org`` (with
+    ``role``, member by default) when given."""
+    n = next(_people)
+    user = UserFactory(
+        email=email or f"person-{n}@example.no",
+        first_name=first_name,
+        last_name=last_name or f"Nordmann{n}",
+        profession=profession,
+        preferred_language=language,
+    )
+    if org is not None:
+        set_employer(user, org, role=role or MembershipRole.MEMBER)
+    return user
+
+
+def make_participant(employer=None, **fields):
+    """A person with a complete profile: name, profession and a current employer (a new
+    organisation unless given)."""
+    if employer is None:
+        employer = Organisation.objects.create(name=f"Arbeidsgiver {next(_people)}")
+    return make_person(employer, **fields)

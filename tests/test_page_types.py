@@ -4,8 +4,8 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from cms.models import HomePage, ResourceCentrePage, StandardPage
-from cms.setup import ensure_site
 from courses.models import CourseCatalogPage, CoursePage
+from courses.setup import ensure_site
 
 
 class PageTypeRulesTests(WagtailPageTestCase):

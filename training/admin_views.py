@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.errors import RuleError
 from common.spreadsheets import spreadsheet_response
-from enrollment.services.errors import EnrollmentError
 from organisations.models import Programme
 from reports import charts
 
@@ -134,7 +134,7 @@ def certificate_revoke(request, pk):
     completion = _completion(request, pk)
     try:
         revoke(completion, reason=request.POST.get("reason", ""), actor=request.user)
-    except EnrollmentError as exc:
+    except RuleError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The package certificate was revoked."))

@@ -8,8 +8,8 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         # Django's documented place to connect receivers and register composers.
-        from outbox import composers
+        from outbox import composers  # noqa: PLC0415
 
-        from . import emails, signals  # noqa: F401
+        from . import emails, signals  # noqa: PLC0415, F401
 
         composers.register("training/email/", emails.PackageCertificateComposer())

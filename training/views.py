@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy
 from weasyprint import HTML
 
 from common.spreadsheets import spreadsheet_response
-from organisations.models import Programme
-from organisations.services.memberships import coordinated_organisations
+from organisations.access import coordinated_organisation
+from organisations.models import Organisation, Programme
+from people.access import participant_required
 from people.professions import Profession
 from reports.models import ReportSettings
 
@@ -87,7 +88,7 @@ def my_courses_panel(request):
     return render_to_string("training/my_courses_panel.html", {"panels": panels}, request=request)
 
 
-@login_required
+@participant_required
 def package_certificate(request, pk):
     completion = get_object_or_404(
         PackageCompletion.objects.select_related("certificate"), pk=pk, user=request.user
@@ -104,9 +105,7 @@ def package_certificate(request, pk):
 
 
 def _coordinated(request, pk):
-    return get_object_or_404(
-        coordinated_organisations(request.user).select_related("county"), pk=pk
-    )
+    return coordinated_organisation(request.user, pk, Organisation.objects.select_related("county"))
 
 
 def _programme(request):

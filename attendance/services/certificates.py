@@ -21,11 +21,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from weasyprint import HTML
 
-from enrollment.services.errors import EnrollmentError
+from courses.models import attach_providers
 from enrollment.services.notify import registration_email
 
 from ..models import Certificate, CertificateTemplate
+from .errors import AttendanceError
 
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 
@@ -67,8 +69,6 @@ def _template_for(provider):
 
 def render_pdf(context, language):
     """PDF bytes, tagged (PDF/UA-1) so screen readers can read it."""
-    from weasyprint import HTML
-
     with translation.override(language):
         html = render_to_string("attendance/certificate.html", {**context, "language": language})
     return HTML(string=html, base_url=settings.SITE_BASE_URL).write_pdf(pdf_variant="pdf/ua-1")
@@ -98,11 +98,9 @@ def certificate_context(*, name, course, provider_name, first, last, hours, code
 
 def issue(registration, *, now=None):
     """Issue (or re-issue) the certificate of a completed registration; returns it."""
-    from courses.catalogue import attach_providers
-
     now = now or timezone.now()
     if not registration.completed_at:
-        raise EnrollmentError(_("Only completed participants get a certificate."))
+        raise AttendanceError(_("Only completed participants get a certificate."))
     run = registration.run
     attach_providers([run])
     sessions = run.ordered_sessions()
@@ -172,9 +170,9 @@ def valid_certificate(registration):
 
 def revoke(certificate, *, reason, actor, now=None):
     if not str(reason).strip():
-        raise EnrollmentError(_("Give a reason for revoking the certificate."))
+        raise AttendanceError(_("Give a reason for revoking the certificate."))
     if certificate.revoked_at:
-        raise EnrollmentError(_("This certificate is already revoked."))
+        raise AttendanceError(_("This certificate is already revoked."))
     certificate.revoked_at = now or timezone.now()
     certificate.revoked_reason = str(reason).strip()[:300]
     certificate.revoked_by = actor

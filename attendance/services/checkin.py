@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enrollment.models import Registration, RegistrationStatus
-from enrollment.services.errors import EnrollmentError
 
 from ..models import ATTENDED, AttendanceRecord, AttendanceStatus
+from .errors import AttendanceError
 from .register import record
 
 WINDOW_SECONDS = 30
@@ -66,16 +66,16 @@ def is_open(session, now=None):
 def check_in(session, user, code, now=None):
     now = now or timezone.now()
     if not is_open(session, now):
-        raise EnrollmentError(
+        raise AttendanceError(
             _("Check-in is open from 30 minutes before the session until it ends.")
         )
     if not code_is_valid(session, code, now):
-        raise EnrollmentError(_("The code is wrong or has expired. Use the code shown now."))
+        raise AttendanceError(_("The code is wrong or has expired. Use the code shown now."))
     registration = Registration.objects.filter(
         run_id=session.run_id, user=user, status=RegistrationStatus.CONFIRMED
     ).first()
     if registration is None:
-        raise EnrollmentError(_("You are not a confirmed participant of this course."))
+        raise AttendanceError(_("You are not a confirmed participant of this course."))
     existing = AttendanceRecord.objects.filter(registration=registration, session=session).first()
     if existing and existing.status in ATTENDED:
         return existing

@@ -15,12 +15,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.errors import RuleError
 from enrollment.models import Registration, RegistrationStatus
-from enrollment.services.errors import EnrollmentError, NotAllowed
-from enrollment.services.events import transition
+from enrollment.services.errors import NotAllowed
 from enrollment.services.locking import lock_run
+from enrollment.services.registration import mark_completed, record_completion
 
 from ..models import ATTENDED, AttendanceRecord, AttendanceStatus, CertificateBatch
+from ..tasks import generate_certificates
+from .errors import AttendanceError
 
 
 def confirmed(run):
@@ -34,11 +37,11 @@ def confirmed(run):
 def record(session, registration, status, *, actor, reason="", now=None, self_check_in=False):
     now = now or timezone.now()
     if registration.run_id != session.run_id or registration.status != RegistrationStatus.CONFIRMED:
-        raise EnrollmentError(_("This person is not a confirmed participant of this session."))
+        raise AttendanceError(_("This person is not a confirmed participant of this session."))
     if status not in AttendanceStatus.values:
-        raise EnrollmentError(_("Unknown attendance status."))
+        raise AttendanceError(_("Unknown attendance status."))
     if status == AttendanceStatus.EXCUSED and not reason.strip():
-        raise EnrollmentError(_("Give a reason for the excused absence."))
+        raise AttendanceError(_("Give a reason for the excused absence."))
     obj, _created = AttendanceRecord.objects.update_or_create(
         registration=registration,
         session=session,
@@ -65,7 +68,7 @@ def save_register(session, statuses, *, actor, now=None):
             continue
         try:
             record(session, registration, status, actor=actor, reason=reason, now=now)
-        except EnrollmentError as exc:
+        except RuleError as exc:
             errors[registration_id] = exc.message
     if errors:
         transaction.set_rollback(True)
@@ -100,9 +103,9 @@ def report_absence(registration, session, *, user, reason, now=None):
     if registration.user_id != user.pk:
         raise NotAllowed()
     if session.starts_at <= now:
-        raise EnrollmentError(_("The session has started; tell the organiser instead."))
+        raise AttendanceError(_("The session has started; tell the organiser instead."))
     if not reason.strip():
-        raise EnrollmentError(_("Give a reason for the absence."))
+        raise AttendanceError(_("Give a reason for the absence."))
     return record(
         session, registration, AttendanceStatus.EXCUSED, actor=user, reason=reason, now=now
     )
@@ -128,8 +131,6 @@ def meets_rule(run, records):
 def close_register(run, *, actor, now=None):
     """Compute completion for every confirmed participant and start certificate generation.
     Returns the CertificateBatch whose progress the organiser follows."""
-    from ..tasks import generate_certificates
-
     now = now or timezone.now()
     with transaction.atomic():
         run = lock_run(run.pk)
@@ -142,11 +143,9 @@ def close_register(run, *, actor, now=None):
         for registration in confirmed(run):
             done = meets_rule(run, records.get(registration.pk, {}))
             if done != bool(registration.completed_at):
-                registration.completed_at = now if done else None
-                registration.save(update_fields=["completed_at", "updated_at"])
-                transition(
+                record_completion(
                     registration,
-                    RegistrationStatus.CONFIRMED,
+                    completed=done,
                     now=now,
                     actor=actor,
                     reason=_("Completed (attendance register closed)")
@@ -164,12 +163,8 @@ def close_register(run, *, actor, now=None):
 def override_completion(registration, *, completed, reason, actor, now=None):
     """An organiser decides completion against the rule; the reason is required and recorded.
     A completion after the register was closed gets its certificate like the others."""
-    from enrollment.services.registration import mark_completed
-
-    from ..tasks import generate_certificates
-
     if not str(reason).strip():
-        raise EnrollmentError(_("Give a reason for overriding completion."))
+        raise AttendanceError(_("Give a reason for overriding completion."))
     template = (
         _("Completion set by organiser: %(r)s")
         if completed

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "training",
     "common",
     "devtools",
+    "portal",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

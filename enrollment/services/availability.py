@@ -15,6 +15,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Valu
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from courses.models import ReservedSeats
 from enrollment.models import ACTIVE_STATUSES, Registration, RegistrationStatus
 
 
@@ -121,8 +122,6 @@ def seat_state(run, now):
 def reservation_summaries(runs, now=None):
     """Attach ``run.open_reservations`` = [(reservation, seats still reserved)] to each run,
     with two queries for the whole list."""
-    from courses.models import ReservedSeats
-
     now = now or timezone.now()
     runs = list(runs)
     ids = [run.pk for run in runs]

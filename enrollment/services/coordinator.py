@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import RunStatus
 from enrollment.models import ACTIVE_STATUSES, Registration, RegistrationStatus
 from organisations.models import Membership
+from organisations.services.memberships import is_coordinator
 from outbox.services import collect, enqueue
 from people.professions import Profession
 from people.services.invited import create_invited_person
@@ -33,7 +34,7 @@ from .errors import EnrollmentError, ProfileIncomplete, RegistrationClosed
 from .locking import lock_run
 from .notify import registration_email
 from .registration import register, seat_is_free
-from .waitlist import refresh
+from .waitlist import accept_offer, refresh
 
 FIT = "fit"  # the team is enrolled as far as seats go, the rest waitlisted
 WAITLIST_ALL = "waitlist_all"  # the whole team waits if it does not fit entirely
@@ -210,8 +211,6 @@ class TeamError(EnrollmentError):
 def enrol_team(run, coordinator, organisation, entries, *, mode=FIT, now=None):
     """Enrol everyone in ``entries`` for ``run`` on behalf of ``organisation``; all or
     nothing. Returns the registrations."""
-    from organisations.services.memberships import is_coordinator
-
     now = now or timezone.now()
     if not is_coordinator(coordinator, organisation):
         raise EnrollmentError(_("Only the organisation's coordinators can enrol colleagues."))
@@ -272,8 +271,6 @@ def _summary(coordinator, organisation, run, registrations, force_waitlist):
 def confirm_held_seats(user, now=None):
     """After someone enrolled by a coordinator has claimed their account and completed the
     profile, the seats held for them become confirmed."""
-    from .waitlist import accept_offer
-
     held = Registration.objects.filter(
         user=user,
         status=RegistrationStatus.OFFERED,

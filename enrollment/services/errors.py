@@ -1,15 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
+from common.errors import RuleError
 
-class EnrollmentError(Exception):
-    """A rule refused the action; ``message`` is shown to the user as it is."""
 
-    default_message = _("This could not be done.")
-    status_code = 400
-
-    def __init__(self, message=None):
-        self.message = message or self.default_message
-        super().__init__(str(self.message))
+class EnrollmentError(RuleError):
+    """A registration rule refused the action."""
 
 
 class RunNotFound(EnrollmentError):

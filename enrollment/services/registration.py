@@ -331,6 +331,23 @@ def set_priority(registration, priority, *, actor, reason, now=None):
     return registration
 
 
+def record_completion(registration, *, completed, now, actor, reason=""):
+    """Set (or clear) the completion of a confirmed registration and record who and why. The
+    run must be locked. Used by ``mark_completed`` and by closing the attendance register."""
+    if registration.status != Status.CONFIRMED:
+        raise EnrollmentError(_("Only confirmed participants can complete a course."))
+    registration.completed_at = now if completed else None
+    registration.save(update_fields=["completed_at", "updated_at"])
+    transition(
+        registration,
+        Status.CONFIRMED,
+        now=now,
+        actor=actor,
+        reason=reason or (_("Marked as completed") if completed else _("Completion removed")),
+    )
+    return registration
+
+
 def mark_completed(registration, *, actor, completed=True, now=None, reason=""):
     """An organiser marks a confirmed registration completed (or not), outside the attendance
     rule; ``reason`` is recorded with the change."""
@@ -338,18 +355,9 @@ def mark_completed(registration, *, actor, completed=True, now=None, reason=""):
     with transaction.atomic():
         lock_run(registration.run_id)
         registration = Registration.objects.get(pk=registration.pk)
-        if registration.status != Status.CONFIRMED:
-            raise EnrollmentError(_("Only confirmed participants can complete a course."))
-        registration.completed_at = now if completed else None
-        registration.save(update_fields=["completed_at", "updated_at"])
-        transition(
-            registration,
-            Status.CONFIRMED,
-            now=now,
-            actor=actor,
-            reason=reason or (_("Marked as completed") if completed else _("Completion removed")),
+        return record_completion(
+            registration, completed=completed, now=now, actor=actor, reason=reason
         )
-    return registration
 
 
 def close_cancelled_run(run_id, *, actor=None, now=None):

@@ -7,6 +7,7 @@ address); what national statistics need stays, detached from the person: profess
 employer memberships.
 """
 
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.db import transaction
 from django.utils import timezone
@@ -15,11 +16,12 @@ from wagtail import hooks
 from organisations.models import Invitation
 from outbox.models import MessageStatus, OutgoingMessage
 
+from ..signals import account_deleting
+
 
 def export_personal_data(user):
-    """Everything stored about the person, as JSON-ready data."""
-    from allauth.account.models import EmailAddress
-
+    """Everything stored about the person, as JSON-ready data. The apps above add their
+    sections (registrations, certificates) through the ``personal_data_export`` hook."""
     memberships = user.memberships.select_related("organisation").order_by("started_at")
     data = {
         "exported_at": timezone.now().isoformat(),
@@ -57,25 +59,6 @@ def export_personal_data(user):
             }
             for m in memberships
         ],
-        "registrations": [
-            {
-                "course": r.run.display_title,
-                "status": r.status,
-                "profession": r.profession,
-                "employer": r.employer.name if r.employer_id else None,
-                "needs": r.needs,
-                "registered_at": r.created_at.isoformat(),
-                "completed_at": r.completed_at.isoformat() if r.completed_at else None,
-                "certificates": [c.code for c in r.certificates.all()],
-                "attendance": [
-                    {"date": a.session.date.isoformat(), "status": a.status, "reason": a.reason}
-                    for a in r.attendance.all()
-                ],
-            }
-            for r in user.registrations.select_related("run__course", "employer").prefetch_related(
-                "certificates", "attendance__session"
-            )
-        ],
         "emails_sent_to_you": [
             {
                 "subject": m.subject or m.kind,
@@ -104,16 +87,9 @@ def export_personal_data(user):
 @transaction.atomic
 def delete_account(user):
     """Remove the person's identifying data; keep profession and employer for statistics."""
-    from allauth.account.models import EmailAddress
-
-    from enrollment.models import ACTIVE_STATUSES
-    from enrollment.services.registration import cancel
-
     original_email = user.email
-    # Free any seat the person holds (the waitlist moves) before the account disappears.
-    for registration in user.registrations.filter(status__in=ACTIVE_STATUSES):
-        cancel(registration, actor=user, reason="Account deleted", organiser=True)
-    user.registrations.update(needs="")
+    # Seats go back to the waitlist, needs are deleted (enrollment listens).
+    account_deleting.send(type(user), user=user)
     messages = OutgoingMessage.objects.filter(to__iexact=original_email)
     # Not yet sent (the cancellations just queued included): nobody is left to tell.
     messages.exclude(

@@ -30,28 +30,12 @@ from courses.models import OSLO, CourseFormat, CourseSession
 from enrollment.models import Registration
 from enrollment.services.registration import register
 from organisations.models import MembershipRole, Organisation
-from organisations.services.memberships import set_employer
-from people.professions import Profession
-from tests.factories import UserFactory, make_run
+from tests.factories import make_person, make_run
 
 _people = itertools.count(1)
 
 
 # --- people ----------------------------------------------------------------------------------
-
-
-def make_person(org=None, *, role=MembershipRole.MEMBER, first_name="Kari", last_name=None):
-    n = next(_people)
-    user = UserFactory(
-        email=f"deltaker{n}@example.no",
-        first_name=first_name,
-        last_name=last_name or f"Nordmann{n}",
-        profession=Profession.JOB_SPECIALIST,
-        preferred_language="nb",
-    )
-    if org is not None:
-        set_employer(user, org, role=role)
-    return user
 
 
 def enrol(run, user):

@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from attendance.models import AttendanceRecord, AttendanceStatus
+from tests.factories import make_person
 
-from .conftest import enrol, flashed, make_person, make_sessions_run
+from .conftest import enrol, flashed, make_sessions_run
 
 
 @pytest.fixture

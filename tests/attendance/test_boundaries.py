@@ -12,6 +12,7 @@ from django.test import Client
 from attendance.models import AttendanceRecord, AttendanceStatus, Certificate, CertificateBatch
 from attendance.services.certificates import revoke
 from attendance.services.register import close_register, save_register
+from tests.factories import make_person
 
 from .conftest import (
     body,
@@ -19,7 +20,6 @@ from .conftest import (
     enrol,
     fake_certificate,
     issue_for,
-    make_person,
     override_url,
     overview_url,
     register_url,

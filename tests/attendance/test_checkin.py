@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from attendance.models import AttendanceRecord, AttendanceStatus
 from attendance.services import checkin
-from enrollment.services.errors import EnrollmentError
+from attendance.services.errors import AttendanceError
+from tests.factories import make_person
 
-from .conftest import enrol, make_person, make_sessions_run, oslo, shows
+from .conftest import enrol, make_sessions_run, oslo, shows
 
 
 @pytest.fixture
@@ -82,7 +83,7 @@ def test_check_in_only_from_30_minutes_before_until_the_end(
     if opens:
         assert checkin.check_in(live_session, participant, code, now=now)
     else:
-        with pytest.raises(EnrollmentError) as error:
+        with pytest.raises(AttendanceError) as error:
             checkin.check_in(live_session, participant, code, now=now)
         assert "30" in str(error.value.message)
         assert not AttendanceRecord.objects.exists()

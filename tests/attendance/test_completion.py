@@ -4,19 +4,12 @@ a run's own percentage, "all sessions", and the organiser's override with a reco
 import pytest
 
 from attendance.models import AttendanceStatus, CertificateBatch
+from attendance.services.errors import AttendanceError
 from attendance.services.register import close_register, override_completion, save_register
 from enrollment.models import RegistrationEvent
-from enrollment.services.errors import EnrollmentError
+from tests.factories import make_person
 
-from .conftest import (
-    close_url,
-    enrol,
-    flashed,
-    make_person,
-    make_sessions_run,
-    override_url,
-    three_sessions,
-)
+from .conftest import close_url, enrol, flashed, make_sessions_run, override_url, three_sessions
 
 P, L, A, E = (
     AttendanceStatus.PRESENT,
@@ -136,5 +129,5 @@ def test_override_without_reason_is_refused(organiser, editor_a, past_run, org_a
     assert flashed(response)
     assert completed(registration) == [False]
     assert RegistrationEvent.objects.filter(registration=registration).count() == events
-    with pytest.raises(EnrollmentError):
+    with pytest.raises(AttendanceError):
         override_completion(registration, completed=True, reason=reason, actor=editor_a)

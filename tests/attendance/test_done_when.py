@@ -7,13 +7,13 @@ from django.test import Client
 from attendance.models import AttendanceStatus, Certificate, CertificateBatch
 from enrollment.models import RegistrationEvent
 from outbox.models import OutgoingMessage
+from tests.factories import make_person
 
 from .conftest import (
     close_url,
     enrol,
     flashed,
     inflated,
-    make_person,
     pdf_text,
     post_register,
     register_url,

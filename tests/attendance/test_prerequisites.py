@@ -11,9 +11,9 @@ from django.utils import timezone
 from attendance.models import AttendanceStatus, Certificate
 from attendance.services.register import save_register
 from enrollment.models import Registration, RegistrationStatus
-from tests.factories import make_course
+from tests.factories import make_course, make_person
 
-from .conftest import close_url, enrol, make_person, make_sessions_run, three_sessions
+from .conftest import close_url, enrol, make_sessions_run, three_sessions
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from attendance.services.certificates import CODE_ALPHABET, new_code, normalise_code
 from attendance.views import VERIFY_LIMIT
+from tests.factories import make_person
 
-from .conftest import enrol, fake_certificate, make_person, shows, verify_url
+from .conftest import enrol, fake_certificate, shows, verify_url
 
 CODE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$")
 

@@ -18,11 +18,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from courses.models import OSLO, CourseFormat
-from organisations.models import Organisation
-from organisations.services.memberships import set_employer
 from outbox.models import OutgoingMessage
-from people.professions import Profession
-from tests.factories import UserFactory, make_run
+from tests.factories import make_run
 from tests.mail import outbox
 
 MEETING_URL = "https://meet.example.no/j/ips-grunnkurs?pwd=hemmelig"
@@ -30,20 +27,6 @@ _people = itertools.count(1)
 
 
 # --- people and runs -------------------------------------------------------------------------
-
-
-def make_participant(employer=None, *, first_name="Kari", last_name="Nordmann", language="nb"):
-    """A person with a complete profile: name, profession and a current employer."""
-    n = next(_people)
-    user = UserFactory(
-        email=f"kal{n}@example.no",
-        first_name=first_name,
-        last_name=f"{last_name}{n}",
-        profession=Profession.JOB_SPECIALIST,
-        preferred_language=language,
-    )
-    set_employer(user, employer or Organisation.objects.create(name=f"Arbeidsgiver {n}"))
-    return user
 
 
 def make_digital_run(course, *, days_ahead=30, sessions=1, **fields):

@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from enrollment.services.registration import cancel, register
 from people.models import User
-from tests.factories import make_run
+from tests.factories import make_participant, make_run
 
-from .conftest import MEETING_URL, make_digital_run, make_participant, parse
+from .conftest import MEETING_URL, make_digital_run, parse
 
 
 def _feed(client, name, token):

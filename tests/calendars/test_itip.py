@@ -10,18 +10,9 @@ from django.utils import timezone
 
 from courses.models import OSLO
 from enrollment.services.registration import cancel, register
-from tests.factories import make_run
+from tests.factories import make_participant, make_run
 
-from .conftest import (
-    MEETING_URL,
-    calendar_parts,
-    make_participant,
-    mime,
-    parse,
-    rows,
-    uid_sequences,
-    vevents,
-)
+from .conftest import MEETING_URL, calendar_parts, mime, parse, rows, uid_sequences, vevents
 
 vobject = pytest.importorskip("vobject")
 

@@ -7,8 +7,9 @@ import pytest
 
 from calendars.reminders import send_due_reminders
 from enrollment.services.registration import cancel, register
+from tests.factories import make_participant
 
-from .conftest import edit_form, last_pk, make_digital_run, make_participant, post_edit, rows
+from .conftest import edit_form, last_pk, make_digital_run, post_edit, rows
 
 H = timedelta(hours=1)
 D = timedelta(days=1)

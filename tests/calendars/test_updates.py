@@ -14,12 +14,12 @@ from calendars.services import sync_run
 from courses.models import CourseRun
 from enrollment.models import Registration
 from enrollment.services.registration import cancel, register
+from tests.factories import make_participant
 
 from .conftest import (
     edit_form,
     last_pk,
     make_digital_run,
-    make_participant,
     post_edit,
     rows,
     session_index,

@@ -26,10 +26,8 @@ from openpyxl import Workbook
 from courses.models import CourseFormat
 from enrollment.models import Registration
 from organisations.models import Membership, MembershipRole, Organisation
-from organisations.services.memberships import set_employer
 from outbox.models import OutgoingMessage
-from people.professions import Profession
-from tests.factories import UserFactory, make_run
+from tests.factories import make_person, make_run
 
 _people = itertools.count(1)
 
@@ -39,29 +37,6 @@ requires_postgres = pytest.mark.skipif(
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def make_person(
-    org=None,
-    *,
-    role=MembershipRole.MEMBER,
-    profession=Profession.JOB_SPECIALIST,
-    first_name="Kari",
-    last_name=None,
-    email=None,
-    language="nb",
-):
-    n = next(_people)
-    user = UserFactory(
-        email=email or f"ansatt{n}@example.no",
-        first_name=first_name,
-        last_name=last_name or f"Nordmann{n}",
-        profession=profession,
-        preferred_language=language,
-    )
-    if org is not None:
-        set_employer(user, org, role=role)
-    return user
 
 
 def make_members(org, count, **fields):

@@ -8,8 +8,9 @@ from courses.models import RunStatus
 from enrollment.models import Registration, RegistrationStatus
 from enrollment.services.registration import register
 from organisations.models import Membership, MembershipRole
+from tests.factories import make_person
 
-from .conftest import choose, counts, csv_bytes, make_person, plan_path, shows, upload
+from .conftest import choose, counts, csv_bytes, plan_path, shows, upload
 
 CSV = csv_bytes([["name", "email", "profession"], ["Nina Ny", "nina.ny@example.no", "other"]])
 

@@ -16,8 +16,9 @@ from enrollment.services.coordinator import FIT, enrol_team, entries_for_members
 from enrollment.services.registration import register
 from organisations.models import MembershipRole, Organisation
 from outbox.models import OutgoingMessage
+from tests.factories import make_person
 
-from .conftest import make_course_run, make_members, make_person, requires_postgres
+from .conftest import make_course_run, make_members, requires_postgres
 
 pytestmark = [
     requires_postgres,

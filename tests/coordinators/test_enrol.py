@@ -17,17 +17,9 @@ from organisations.models import Invitation, Membership
 from outbox.models import OutgoingMessage
 from people.models import User
 from people.professions import Profession
+from tests.factories import make_person
 
-from .conftest import (
-    choose,
-    make_members,
-    make_person,
-    messages_to,
-    plan_path,
-    sent_to,
-    shows,
-    text_of,
-)
+from .conftest import choose, make_members, messages_to, plan_path, sent_to, shows, text_of
 
 STATUS = RegistrationStatus
 PASSWORD = "Fjelltur-i-regnvær-42"

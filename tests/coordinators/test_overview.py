@@ -15,8 +15,9 @@ from enrollment.models import Registration, RegistrationEvent, RegistrationStatu
 from enrollment.services.coordinator import enrol_team, entries_for_members
 from enrollment.services.registration import cancel, register
 from people.professions import Profession
+from tests.factories import make_person
 
-from .conftest import make_person, messages_to, overview_url, shows, text_of
+from .conftest import messages_to, overview_url, shows, text_of
 
 STATUS = RegistrationStatus
 

@@ -17,12 +17,12 @@ from enrollment.services.registration import register
 from outbox.models import OutgoingMessage
 from people.models import User
 from people.professions import Profession
+from tests.factories import make_person
 
 from .conftest import (
     XLSX,
     counts,
     csv_bytes,
-    make_person,
     messages_to,
     overview_url,
     plan_path,

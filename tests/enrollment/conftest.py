@@ -16,9 +16,7 @@ from django.utils import timezone
 from courses.models import OSLO, CourseFormat, ReservedSeats
 from enrollment.models import Registration
 from organisations.models import Organisation
-from organisations.services.memberships import set_employer
-from people.professions import Profession
-from tests.factories import UserFactory, make_run
+from tests.factories import make_participant, make_run
 from tests.mail import outbox
 
 _people = itertools.count(1)
@@ -31,28 +29,6 @@ requires_postgres = pytest.mark.skipif(
 
 def make_employer(name="Bergen kommune, NAV"):
     return Organisation.objects.create(name=name)
-
-
-def make_participant(
-    employer=None,
-    *,
-    profession=Profession.JOB_SPECIALIST,
-    language="nb",
-    first_name="Kari",
-    last_name="Nordmann",
-    email=None,
-):
-    """A person with a complete profile: name, profession and a current employer."""
-    n = next(_people)
-    user = UserFactory(
-        email=email or f"deltaker{n}@example.no",
-        first_name=first_name,
-        last_name=f"{last_name}{n}",
-        profession=profession,
-        preferred_language=language,
-    )
-    set_employer(user, employer or make_employer(f"Arbeidsgiver {n}"))
-    return user
 
 
 def run_start(run):

@@ -13,9 +13,9 @@ from enrollment.services.errors import RunNotFound
 from enrollment.services.registration import cancel, register
 from enrollment.services.waitlist import offer_token, refresh_run
 from outbox.models import OutgoingMessage
-from tests.factories import make_course
+from tests.factories import make_course, make_participant
 
-from .conftest import make_participant, messages_to, nb, offer_path
+from .conftest import messages_to, nb, offer_path
 
 
 def _post(client, run_id):

@@ -12,8 +12,9 @@ from courses.models import CourseRun
 from enrollment.models import Registration, RegistrationStatus
 from enrollment.services.errors import EnrollmentError, RunBusy
 from enrollment.services.registration import register
+from tests.factories import make_participant
 
-from .conftest import make_course_run, make_employer, make_participant, nb, requires_postgres
+from .conftest import make_course_run, make_employer, nb, requires_postgres
 
 pytestmark = [
     requires_postgres,

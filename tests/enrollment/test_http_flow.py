@@ -8,8 +8,9 @@ from django.utils.translation import gettext
 
 from enrollment.models import Registration, RegistrationStatus
 from outbox.models import MessageStatus
+from tests.factories import make_participant
 
-from .conftest import make_participant, messages_to, offer_path
+from .conftest import messages_to, offer_path
 
 
 def _register(client, run):

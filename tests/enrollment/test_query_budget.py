@@ -9,8 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from enrollment.models import Registration, RegistrationStatus
 from outbox.models import OutgoingMessage
 from tests.conftest import use_broker
-
-from .conftest import make_participant
+from tests.factories import make_participant
 
 # Real transactions, as in production: inside a test's own transaction every atomic block
 # would add SAVEPOINT and RELEASE statements that a real request does not run.

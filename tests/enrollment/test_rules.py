@@ -7,15 +7,17 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from enrollment.models import Registration, RegistrationStatus
+from enrollment.models import Registration, RegistrationEvent, RegistrationStatus
 from enrollment.services.availability import seats_left
 from enrollment.services.errors import EnrollmentError
+from enrollment.services.events import TransitionNotAllowed, transition
 from enrollment.services.registration import cancel, change_capacity, register, set_priority
 from enrollment.services.waitlist import position, refresh_run
 from enrollment.tasks import refresh_waitlists
 from people.professions import Profession
+from tests.factories import make_participant
 
-from .conftest import make_participant, messages_to, start_of
+from .conftest import messages_to, start_of
 
 JS, TH = Profession.JOB_SPECIALIST, Profession.THERAPIST
 
@@ -203,3 +205,27 @@ def test_catalogue_and_api_show_live_availability(client, catalogue, run_factory
     assert (row["seats_left"], row["waitlist_length"]) == (1, 0)
     page = client.get("/kurs/").content.decode()
     assert re.search(r"1 (of|av) 3 (seat|plass)", page)
+
+
+@pytest.mark.parametrize(
+    ("start", "to"),
+    [
+        (RegistrationStatus.CANCELLED, RegistrationStatus.CONFIRMED),
+        (RegistrationStatus.EXPIRED, RegistrationStatus.OFFERED),
+        (RegistrationStatus.DECLINED, RegistrationStatus.WAITLISTED),
+        (RegistrationStatus.WAITLISTED, RegistrationStatus.CONFIRMED),
+        (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED),
+    ],
+)
+def test_a_move_the_state_machine_forbids_raises_and_writes_nothing(run_factory, start, to):
+    """Cancelled, declined and expired are final, and a waitlisted person is confirmed only
+    through an offer: ``transition`` refuses anything else before writing."""
+    registration = register(run_factory(capacity=5), make_participant())
+    Registration.objects.filter(pk=registration.pk).update(status=start)
+    registration.refresh_from_db()
+    events = RegistrationEvent.objects.count()
+    with pytest.raises(TransitionNotAllowed):
+        transition(registration, to, now=timezone.now())
+    registration.refresh_from_db()
+    assert registration.status == start
+    assert RegistrationEvent.objects.count() == events

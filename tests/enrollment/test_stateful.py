@@ -23,16 +23,21 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from cms.setup import ensure_site
 from courses.models import CourseRun, ReservedSeats
-from enrollment.models import Registration, RegistrationStatus
+from courses.setup import ensure_site
+from enrollment.models import (
+    ALLOWED_TRANSITIONS,
+    Registration,
+    RegistrationEvent,
+    RegistrationStatus,
+)
 from enrollment.services.errors import EnrollmentError
 from enrollment.services.registration import cancel, change_capacity, register, set_priority
 from enrollment.services.waitlist import accept_offer, decline_offer, offer_cutoff, refresh_run
 from people.professions import Profession
-from tests.factories import UserFactory, make_course, make_provider
+from tests.factories import UserFactory, make_course, make_participant, make_provider
 
-from .conftest import make_course_run, make_employer, make_participant
+from .conftest import make_course_run, make_employer
 
 JS, TH, LEADER = Profession.JOB_SPECIALIST, Profession.THERAPIST, Profession.LEADER
 S = RegistrationStatus
@@ -195,6 +200,18 @@ class WaitlistMachine(RuleBasedStateMachine):
                     assert others <= run.capacity - seats, "a reserved seat was given away"
             if run.employer_cap:
                 assert by_employer[reg.employer_id] <= run.employer_cap
+
+    @invariant()
+    def every_recorded_move_is_allowed(self):
+        """The services only make moves the state machine allows (``transition`` would raise
+        otherwise), and the audit trail shows exactly those moves."""
+        if not hasattr(self, "run"):
+            return
+        moves = RegistrationEvent.objects.filter(run=self.run).values_list(
+            "from_status", "to_status"
+        )
+        for from_status, to_status in moves:
+            assert to_status in ALLOWED_TRANSITIONS[from_status], (from_status, to_status)
 
     @invariant()
     def waitlist_in_order(self):

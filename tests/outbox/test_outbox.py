@@ -20,7 +20,8 @@ from outbox.models import MessageStatus, OutgoingMessage
 from outbox.services import claim, new_message_id, resend, send_due
 from outbox.tasks import sweep_outbox
 from people.models import User
-from tests.enrollment.conftest import make_course_run, make_participant
+from tests.enrollment.conftest import make_course_run
+from tests.factories import make_participant
 
 FAILURES = {}  # address -> exceptions to raise, one per attempt
 CONNECTIONS = []

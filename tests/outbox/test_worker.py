@@ -11,8 +11,9 @@ import pytest
 from enrollment.services.registration import register
 from outbox.models import MessageStatus, OutgoingMessage
 from outbox.tasks import sweep_outbox
-from tests.calendars.conftest import calendar_parts, make_digital_run, make_participant, mime
+from tests.calendars.conftest import calendar_parts, make_digital_run, mime
 from tests.conftest import use_broker
+from tests.factories import make_participant
 from tests.worker import needs_worker, redis_client, wait_for
 
 pytestmark = needs_worker

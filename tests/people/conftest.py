@@ -33,7 +33,7 @@ def municipality(number: str) -> Municipality:
     return Municipality.objects.valid_on().select_related("county").get(number=number)
 
 
-def make_person(
+def make_account(
     email,
     *,
     first_name="Kari",
@@ -117,21 +117,21 @@ def bergen_dps(db):
 
 @pytest.fixture
 def coordinator_a(oslo_nav):
-    user = make_person("koordinator.a@example.no", first_name="Kristin", last_name="Koord")
+    user = make_account("koordinator.a@example.no", first_name="Kristin", last_name="Koord")
     employ(user, oslo_nav, MembershipRole.COORDINATOR)
     return user
 
 
 @pytest.fixture
 def coordinator_b(bergen_dps):
-    user = make_person("koordinator.b@example.no", first_name="Bjarne", last_name="Berg")
+    user = make_account("koordinator.b@example.no", first_name="Bjarne", last_name="Berg")
     employ(user, bergen_dps, MembershipRole.COORDINATOR)
     return user
 
 
 @pytest.fixture
 def member_a(oslo_nav):
-    user = make_person(
+    user = make_account(
         "ola.medlem@example.no",
         first_name="Ola",
         last_name="Medlem",
@@ -143,7 +143,7 @@ def member_a(oslo_nav):
 
 @pytest.fixture
 def member_b(bergen_dps):
-    user = make_person(
+    user = make_account(
         "berit.vest@example.no",
         first_name="Berit",
         last_name="Vestlending",
@@ -155,4 +155,4 @@ def member_b(bergen_dps):
 
 @pytest.fixture
 def admin_user(db):
-    return make_person("admin.people@example.no", is_staff=True, is_superuser=True)
+    return make_account("admin.people@example.no", is_staff=True, is_superuser=True)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from people.models import User
 
-from .conftest import PASSWORD, employ, links_in, make_person, path_of
+from .conftest import PASSWORD, employ, links_in, make_account, path_of
 
 SIGNUP = "/accounts/signup/"
 LOGIN = "/accounts/login/"
@@ -99,7 +99,7 @@ def test_confirmation_link_in_another_browser_verifies_then_password_login_works
 
 @pytest.mark.django_db
 def test_signup_with_an_existing_email_looks_like_a_new_signup(client):
-    make_person("kjent@example.no")
+    make_account("kjent@example.no")
     fresh = signup(client, "helt.ny@example.no")
     mail.outbox = []
     other = client.__class__()
@@ -120,7 +120,7 @@ def test_signup_with_an_existing_email_looks_like_a_new_signup(client):
 
 @pytest.mark.django_db
 def test_signup_with_an_existing_email_in_other_case_creates_no_user(client):
-    make_person("kjent@example.no")
+    make_account("kjent@example.no")
 
     response = signup(client, "KJENT@Example.no")
 
@@ -130,7 +130,7 @@ def test_signup_with_an_existing_email_in_other_case_creates_no_user(client):
 
 @pytest.mark.django_db
 def test_wrong_password_and_unknown_email_give_the_same_answer(client):
-    make_person("kjent@example.no")
+    make_account("kjent@example.no")
 
     known = client.post(LOGIN, {"login": "kjent@example.no", "password": "feil passord"})
     unknown = client.post(LOGIN, {"login": "ukjent@example.no", "password": "feil passord"})
@@ -144,7 +144,7 @@ def test_wrong_password_and_unknown_email_give_the_same_answer(client):
 
 @pytest.mark.django_db
 def test_password_reset_answers_the_same_for_unknown_and_known_addresses(client):
-    make_person("kjent@example.no")
+    make_account("kjent@example.no")
 
     known = client.post(RESET, {"email": "kjent@example.no"})
     unknown = client.__class__().post(RESET, {"email": "ukjent@example.no"})
@@ -158,7 +158,7 @@ def test_password_reset_answers_the_same_for_unknown_and_known_addresses(client)
 
 @pytest.mark.django_db
 def test_login_with_incomplete_profile_goes_to_the_profile_form(client):
-    make_person("uten.yrke@example.no", profession="")
+    make_account("uten.yrke@example.no", profession="")
 
     response = client.post(LOGIN, {"login": "uten.yrke@example.no", "password": PASSWORD})
 
@@ -168,7 +168,7 @@ def test_login_with_incomplete_profile_goes_to_the_profile_form(client):
 
 @pytest.mark.django_db
 def test_login_with_complete_profile_goes_where_asked(client, oslo_nav):
-    user = make_person("komplett@example.no")
+    user = make_account("komplett@example.no")
     employ(user, oslo_nav)
 
     response = client.post(
@@ -181,7 +181,7 @@ def test_login_with_complete_profile_goes_where_asked(client, oslo_nav):
 
 @pytest.mark.django_db
 def test_login_with_complete_profile_and_no_next_goes_home(client, oslo_nav):
-    user = make_person("komplett@example.no")
+    user = make_account("komplett@example.no")
     employ(user, oslo_nav)
 
     response = client.post(LOGIN, {"login": "komplett@example.no", "password": PASSWORD})

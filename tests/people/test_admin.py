@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from organisations.models import Invitation, Membership, Organisation, OrganisationStatus
 
-from .conftest import employ, make_org, make_person, municipality
+from .conftest import employ, make_account, make_org, municipality
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def editor(db):
     group.permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     )
-    user = make_person("redaktor.people@example.no")
+    user = make_account("redaktor.people@example.no")
     user.groups.add(group)
     return user
 
@@ -33,14 +33,14 @@ def duplicate(oslo_nav, coordinator_a):
     """A second registration of NAV Grünerløkka, with its own members and an invitation."""
     dup = make_org("NAV Grunerløkka", number="0301", org_number="")
     for n in range(2):
-        employ(make_person(f"dup{n}@example.no"), dup)
+        employ(make_account(f"dup{n}@example.no"), dup)
     Invitation.objects.create(organisation=dup, email="ventende@example.no")
     return dup
 
 
 @pytest.fixture
 def pending(db):
-    requester = make_person("ber.om@example.no")
+    requester = make_account("ber.om@example.no")
     org = make_org("Jobbverkstedet", number="5001", status=OrganisationStatus.PENDING)
     org.requested_by = requester
     org.save()

@@ -7,7 +7,7 @@ from django.urls import reverse
 from organisations.models import Invitation, Membership, MembershipRole
 from people.professions import Profession
 
-from .conftest import employ, make_person
+from .conftest import employ, make_account
 
 
 def org_url(org):
@@ -149,7 +149,7 @@ def colleagues(oslo_nav):
         ("Daniel", "Aas", Profession.PEER_WORKER),
     ]
     for first, last, profession in people:
-        user = make_person(
+        user = make_account(
             f"{first.lower()}.{last.lower()}@example.no".replace("ø", "o"),
             first_name=first,
             last_name=last,
@@ -186,7 +186,7 @@ def test_members_list_filters_by_name(client, coordinator_a, oslo_nav, colleague
 
 
 def test_members_list_shows_only_current_members(client, coordinator_a, oslo_nav, bergen_dps):
-    leaver = make_person("sluttet@example.no", first_name="Siri", last_name="Sluttet")
+    leaver = make_account("sluttet@example.no", first_name="Siri", last_name="Sluttet")
     employ(leaver, oslo_nav)
     from organisations.services.memberships import set_employer
 

@@ -24,7 +24,7 @@ from config.settings.federation import openid_connect_apps
 from people.models import User
 from people.services.personal_data import delete_account, export_personal_data
 
-from .conftest import PASSWORD, employ, links_in, make_person, path_of
+from .conftest import PASSWORD, employ, links_in, make_account, path_of
 from .oidc import (
     ProviderBrowser,
     client_key,
@@ -295,7 +295,7 @@ def test_a_lower_level_of_assurance_than_accepted_is_refused(client, settings, f
 def test_verified_email_of_an_existing_account_asks_to_sign_in_once_then_links(
     client, federated, capture, oslo_nav
 ):
-    kari = make_person("kari.nordmann@example.no", first_name="Kari", last_name="Nordmann")
+    kari = make_account("kari.nordmann@example.no", first_name="Kari", last_name="Nordmann")
     employ(kari, oslo_nav)
 
     response = sign_in(client, federated, "entra", "kari")
@@ -335,8 +335,8 @@ def test_verified_email_of_an_existing_account_asks_to_sign_in_once_then_links(
 
 
 def test_signing_in_to_another_account_does_not_link(client, federated):
-    make_person("kari.nordmann@example.no")
-    make_person("someone.else@example.no")
+    make_account("kari.nordmann@example.no")
+    make_account("someone.else@example.no")
     sign_in(client, federated, "entra", "kari")
     client.post(LOGIN, {"login": "someone.else@example.no", "password": PASSWORD})
 
@@ -349,7 +349,7 @@ def test_signing_in_to_another_account_does_not_link(client, federated):
 
 
 def test_declining_to_link_forgets_the_federated_sign_in(client, federated):
-    make_person("kari.nordmann@example.no")
+    make_account("kari.nordmann@example.no")
     sign_in(client, federated, "entra", "kari")
 
     client.post(reverse("link_account"), {"cancel": "1"})
@@ -361,7 +361,7 @@ def test_declining_to_link_forgets_the_federated_sign_in(client, federated):
 
 
 def test_a_sign_in_waits_a_quarter_of_an_hour_to_be_linked(client, federated, clock):
-    make_person("kari.nordmann@example.no")
+    make_account("kari.nordmann@example.no")
     sign_in(client, federated, "entra", "kari")
     clock.advance(timedelta(minutes=16))
     client.post(LOGIN, {"login": "kari.nordmann@example.no", "password": PASSWORD})
@@ -374,7 +374,7 @@ def test_a_sign_in_waits_a_quarter_of_an_hour_to_be_linked(client, federated, cl
 
 
 def test_an_unverified_email_never_links_and_never_becomes_verified(client, federated, capture):
-    ola = make_person("ola.uverifisert@example.no", first_name="Ola", last_name="Eier")
+    ola = make_account("ola.uverifisert@example.no", first_name="Ola", last_name="Eier")
 
     response = sign_in(client, federated, "entra", "ola")
 
@@ -412,7 +412,7 @@ def test_a_signed_in_person_can_link_a_provider_from_the_sign_in_services_page(
     client, federated, capture
 ):
     # Even with an email the provider did not verify: the person is signed in to the account.
-    ola = make_person("ola@example.no")
+    ola = make_account("ola@example.no")
     client.post(LOGIN, {"login": "ola@example.no", "password": PASSWORD})
     assert "Innloggingstjenester" in page_text(client.get(reverse("profile")))
     page = client.get(reverse("socialaccount_connections")).content.decode()
@@ -657,7 +657,7 @@ def test_signing_out_while_the_provider_is_down_still_ends_the_session_here(
 
 
 def test_signing_out_after_a_password_login_stays_on_the_site(client, federated):
-    make_person("kari.nordmann@example.no")
+    make_account("kari.nordmann@example.no")
     client.post(LOGIN, {"login": "kari.nordmann@example.no", "password": PASSWORD})
 
     response = client.post(LOGOUT)

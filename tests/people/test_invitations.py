@@ -10,7 +10,7 @@ from django.utils import timezone
 from organisations.models import Invitation, Membership
 from people.models import User
 
-from .conftest import PASSWORD, employ, links_in, make_person, path_of, shows
+from .conftest import PASSWORD, employ, links_in, make_account, path_of, shows
 
 
 @pytest.fixture
@@ -175,7 +175,7 @@ def test_signing_up_with_another_address_does_not_accept(
 
 
 def test_existing_user_with_the_invited_email_accepts(client, invitation, oslo_nav, bergen_dps):
-    user = make_person("ny.kollega@example.no")
+    user = make_account("ny.kollega@example.no")
     old = employ(user, bergen_dps)
     client.force_login(user)
     link = reverse("invitation", args=[invitation.token])
@@ -243,7 +243,7 @@ def withdraw(invitation):
 def test_unusable_invitations_say_why_and_change_nothing(client, invitation, spoil, msgid):
     spoil(invitation)
     invitation.save()
-    user = make_person("ny.kollega@example.no")
+    user = make_account("ny.kollega@example.no")
     client.force_login(user)
     link = reverse("invitation", args=[invitation.token])
 
@@ -260,7 +260,7 @@ def test_unusable_invitations_say_why_and_change_nothing(client, invitation, spo
 
 
 def test_a_used_invitation_cannot_be_used_by_anyone_else(client, invitation, oslo_nav, member_b):
-    first = make_person("ny.kollega@example.no")
+    first = make_account("ny.kollega@example.no")
     client.force_login(first)
     link = reverse("invitation", args=[invitation.token])
     client.post(link)

@@ -12,7 +12,7 @@ from organisations.models import Invitation, Membership
 from people.models import User
 from people.professions import Profession
 
-from .conftest import PASSWORD, make_person, shows
+from .conftest import PASSWORD, make_account, shows
 
 EXPORT = "/min-side/mine-data.json"
 DELETE = "/min-side/slett-konto/"
@@ -20,7 +20,7 @@ DELETE = "/min-side/slett-konto/"
 
 @pytest.fixture
 def person(oslo_nav, bergen_dps):
-    user = make_person(
+    user = make_account(
         "eva.eksport@example.no",
         first_name="Eva",
         last_name="Eksport",

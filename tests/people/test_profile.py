@@ -7,14 +7,14 @@ from organisations.models import Membership, Organisation, OrganisationKind, Org
 from people.models import User
 from people.professions import Profession
 
-from .conftest import employ, make_org, make_person, municipality, shows
+from .conftest import employ, make_account, make_org, municipality, shows
 
 EMPLOYER = "/min-side/arbeidsgiver/"
 
 
 @pytest.fixture
 def person(db):
-    return make_person("per.profil@example.no", first_name="", last_name="", profession="")
+    return make_account("per.profil@example.no", first_name="", last_name="", profession="")
 
 
 @pytest.fixture
@@ -305,7 +305,7 @@ def test_requesting_an_employer_whose_number_is_known_reuses_it(logged_in, perso
 
 
 def test_person_sees_only_their_own_profile(client, person, employers):
-    other = make_person("annen@example.no", first_name="Anne", last_name="Annensen")
+    other = make_account("annen@example.no", first_name="Anne", last_name="Annensen")
     employ(other, employers["alta"])
     client.force_login(person)
 

@@ -13,7 +13,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from courses.models import CourseRun
+from devtools.bench_certificates import bench_certificates
+from devtools.bench_http import bench_http_registrations
+from devtools.bench_invitations import bench_invitations
 from devtools.bench_readiness import bench_readiness
+from devtools.bench_registrations import bench_registrations, bench_spreadsheet
 
 PAGES = [
     ("catalogue", "/kurs/"),
@@ -77,31 +81,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, repeat, registrations, rounds, spreadsheet, invitations, **options):
         if options.get("http_registrations"):
-            from devtools.bench_http import bench_http_registrations
-
             bench_http_registrations(self.stdout, clients=options["clients"])
             return
         if options.get("readiness"):
             bench_readiness(self.stdout, repeat=repeat)
             return
         if options.get("certificates"):
-            from devtools.bench_certificates import bench_certificates
-
             bench_certificates(self.stdout, count=options["certificates"])
             return
         if invitations:
-            from devtools.bench_invitations import bench_invitations
-
             bench_invitations(self.stdout, count=invitations)
             return
         if spreadsheet:
-            from devtools.bench_registrations import bench_spreadsheet
-
             bench_spreadsheet(self.stdout, rows=spreadsheet, rounds=rounds)
             return
         if registrations:
-            from devtools.bench_registrations import bench_registrations
-
             bench_registrations(self.stdout, clients=registrations, rounds=rounds)
             return
         client = Client(HTTP_HOST="127.0.0.1")

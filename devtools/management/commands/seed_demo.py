@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from devtools.demo import DEMO_LOGINS, DEMO_PASSWORD, seed
+from devtools.demo_scale import seed_scale
 
 
 class Command(BaseCommand):
@@ -20,8 +21,6 @@ class Command(BaseCommand):
             raise CommandError("--runs must be zero or more.")
         result = seed(extra_runs=runs)
         if scale:
-            from devtools.demo_scale import seed_scale
-
             seed_scale(stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,9 +1,9 @@
 """Public views: catalogue, calendar feeds and the read-only JSON API. Thin: filtering lives in
-``courses.catalogue``, availability in ``enrollment.services.availability``."""
+``portal.public.catalogue``, availability in ``enrollment.services.availability``."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cms.models import ResourceCentrePage
+from courses.ical import ics_response, runs_calendar
+from courses.models import CoursePage
 from enrollment.services.availability import reservation_summaries
 
-from .catalogue import attach_providers, filtered_runs, upcoming_runs
-from .ical import runs_calendar
-from .models import CoursePage
+from .catalogue import filtered_runs, upcoming_runs
 
 
 def _page(request, items, per_page):
@@ -27,7 +27,7 @@ def render_catalogue(request, page):
     providers = list(ResourceCentrePage.objects.live().order_by("title"))
     form, runs = filtered_runs(request.GET, providers=providers)
     page_obj = _page(request, runs, settings.CATALOGUE_PAGE_SIZE)
-    page_obj.object_list = reservation_summaries(attach_providers(page_obj.object_list))
+    page_obj.object_list = reservation_summaries(page_obj.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return TemplateResponse(
@@ -44,26 +44,19 @@ def render_catalogue(request, page):
     )
 
 
-def _ics_response(body, filename):
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "public, max-age=900"
-    return response
-
-
 @require_safe
 def courses_feed(request):
     """All upcoming published runs as iCalendar, filtered like the catalogue."""
     _form, runs = filtered_runs(request.GET)
-    body = runs_calendar(attach_providers(runs), name=_("IPS courses"))
-    return _ics_response(body, "ips-kurs.ics")
+    body = runs_calendar(runs, name=_("IPS courses"))
+    return ics_response(body, "ips-kurs.ics")
 
 
 @require_safe
 def course_feed(request, course_id):
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
-    runs = attach_providers(upcoming_runs().filter(course=course))
-    return _ics_response(runs_calendar(runs, name=course.title), f"{course.slug}.ics")
+    runs = upcoming_runs().filter(course=course)
+    return ics_response(runs_calendar(runs, name=course.title), f"{course.slug}.ics")
 
 
 def _iso(dt):
@@ -116,7 +109,7 @@ def api_runs(request):
     """Upcoming published runs as JSON; see docs/api.md."""
     form, runs = filtered_runs(request.GET)
     page_obj = _page(request, runs, settings.API_PAGE_SIZE)
-    runs = reservation_summaries(attach_providers(page_obj.object_list))
+    runs = reservation_summaries(page_obj.object_list)
 
     def page_url(number):
         query = request.GET.copy()

@@ -4,13 +4,13 @@ course catalogue at /kurs/. Idempotent; used by seed_demo and by tests."""
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from .models import HomePage
+from cms.models import HomePage
+
+from .models import CourseCatalogPage
 
 
 @transaction.atomic
 def ensure_site(hostname="localhost", port=80, site_name="IPS-kurs"):
-    from courses.models import CourseCatalogPage
-
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node()

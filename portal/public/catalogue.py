@@ -10,18 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import ResourceCentrePage
+from courses.models import CourseFormat, CoursePage, CourseRun, CourseSession
 from enrollment.services.availability import with_availability
 from geo.models import County
 from people.professions import Profession
-
-from .models import CourseFormat, CoursePage, CourseRun, CourseSession
 
 
 def upcoming_runs():
     """Published, upcoming runs with everything a listing shows, in start order.
 
-    Query budget: this queryset, plus one query for sessions (prefetched). Providers are looked
-    up with ``attach_providers`` in one more query.
+    Query budget: this queryset, one query for sessions (prefetched) and one for the
+    providers of the runs fetched (``with_providers``).
     """
     runs = (
         CourseRun.objects.published()
@@ -31,19 +30,9 @@ def upcoming_runs():
             Prefetch("sessions", queryset=CourseSession.objects.order_by("date", "start_time"))
         )
         .order_by("first_date", "pk")
+        .with_providers()
     )
     return with_availability(runs)
-
-
-def attach_providers(runs):
-    """Set ``run.provider`` on each run with one query (providers are ancestors in the tree)."""
-    runs = list(runs)
-    depth_len = CoursePage.steplen * 3  # root, home page, provider
-    prefixes = {run.course.path[:depth_len] for run in runs}
-    providers = {p.path: p for p in ResourceCentrePage.objects.filter(path__in=prefixes)}
-    for run in runs:
-        run.provider = providers.get(run.course.path[:depth_len])
-    return runs
 
 
 def _month_choices():
