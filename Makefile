@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-clock lint format install check-system migrate seed messages clean bench \
+.PHONY: run test test-clock lint format install check-system migrate seed messages clean bench layers \
 	oidc-provider oidc-provider-deps
 
 # Stops with the Debian package to install when a system library or tool is missing.
@@ -81,6 +81,8 @@ test-clock: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py layers --check
 
 format: install
 	$(BIN)/ruff format .
@@ -89,6 +91,10 @@ format: install
 messages: install
 	$(BIN)/python manage.py makemessages -l nb --ignore=.venv --ignore=static_collected --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+# Redraw the picture of the apps and their imports in docs/architecture.md.
+layers: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py layers
 
 bench: install
 	$(BIN)/python manage.py bench

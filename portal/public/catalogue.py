@@ -69,7 +69,7 @@ class CatalogueFilterForm(forms.Form):
         self.fields["profession"].choices = any_ + list(Profession.choices)
         if providers is None:
             providers = ResourceCentrePage.objects.live().order_by("title")
-        self.fields["provider"].choices = any_ + [(p.slug, p.title) for p in providers]
+        self.fields["provider"].choices = any_ + [(p.slug, p.display_name) for p in providers]
         self.fields["county"].choices = any_ + [
             (c.number, c.name) for c in County.objects.valid_on().order_by("name")
         ]
