@@ -18,6 +18,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
+from outbox.tasks import send_outbox
 from tests.conftest import use_broker
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +27,6 @@ CACHE = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "ipskurs-test",
     }
 }
 
@@ -206,7 +206,10 @@ def worker(smtp_server, tmp_path, worker_settings):
     port, _handler = smtp_server
     w = Worker(port, tmp_path / "worker.log", **worker_settings)
     try:
-        with use_broker(REDIS_URL), override_settings(CACHES=CACHE):
+        with use_broker(REDIS_URL) as app, override_settings(CACHES=CACHE):
+            # Tasks must really be published, and by the app this fixture pointed at Redis.
+            assert not app.conf.task_always_eager
+            assert send_outbox.app is app, "another Celery app became current"
             yield w
     finally:
         w.stop()
