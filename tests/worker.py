@@ -6,10 +6,12 @@ process cannot see SQLite's in-memory test database), Redis as broker and as the
 server that can refuse, defer or slow down messages.
 """
 
+import fcntl
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -43,8 +45,8 @@ def redis_client():
 
 
 needs_worker = [
-    # They share one Redis database: under pytest-xdist they run one after another in one
-    # process (--dist loadgroup).
+    # They share one Redis database, so they take turns (see ``redis_turn``); the group keeps
+    # them in one pytest-xdist process where --dist loadgroup works.
     pytest.mark.xdist_group("worker"),
     pytest.mark.redis,
     pytest.mark.postgres,
@@ -198,7 +200,21 @@ def worker_settings():
 
 
 @pytest.fixture
-def worker(smtp_server, tmp_path, worker_settings):
+def redis_turn():
+    """Hold the test Redis database alone for one test: an exclusive lock on a file shared by
+    every pytest process on this machine (pytest-xdist workers included), so one test's
+    worker never consumes another test's tasks and no test empties Redis under another."""
+    path = Path(tempfile.gettempdir()) / f"ipskurs-test-redis-{REDIS_URL.rsplit('/', 1)[-1]}.lock"
+    with path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@pytest.fixture
+def worker(redis_turn, smtp_server, tmp_path, worker_settings):
     """A stopped worker (call ``.start()``). This process publishes to the same Redis and
     shares its cache; the worker is always stopped and Redis emptied afterwards."""
     client = redis_client()

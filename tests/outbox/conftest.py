@@ -1,1 +1,1 @@
-from tests.worker import smtp_server, worker, worker_settings  # noqa: F401 - fixtures
+from tests.worker import redis_turn, smtp_server, worker, worker_settings  # noqa: F401 - fixtures
