@@ -81,7 +81,11 @@ def entries_from_rows(rows, organisation, run):
         )
         if not entry.name.strip():
             entry.problems.append(_("the name is missing"))
+        elif len(entry.name) > 150:
+            entry.problems.append(_("the name is longer than 150 characters"))
         try:
+            if len(entry.email) > 254:
+                raise ValidationError("too long")
             validate_email(entry.email)
         except ValidationError:
             entry.problems.append(

@@ -11,6 +11,7 @@ import csv
 import io
 import itertools
 import re
+import zipfile
 from html import unescape
 
 import pytest
@@ -207,3 +208,30 @@ def run_factory(course_a):
 def coord_client(client, coordinator_a):
     client.force_login(coordinator_a)
     return client
+
+
+def rewrite_xlsx(data, replace):
+    """A copy of the XLSX ``data`` with parts replaced: ``replace`` maps a part name to new
+    bytes (or to None to drop the part)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for info in source.infolist():
+            if info.filename in replace:
+                if replace[info.filename] is not None:
+                    target.writestr(info.filename, replace[info.filename])
+            else:
+                target.writestr(info.filename, source.read(info.filename))
+    return buffer.getvalue()
+
+
+def xlsx_bomb(unpacked_bytes):
+    """A small XLSX whose sheet unpacks to ``unpacked_bytes`` of rows (a zip bomb)."""
+    base = xlsx_bytes([["navn", "e-post", "yrke"]])
+    row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+    head = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    )
+    tail = b"</sheetData></worksheet>"
+    body = row * ((unpacked_bytes - len(head) - len(tail)) // len(row))
+    return rewrite_xlsx(base, {"xl/worksheets/sheet1.xml": head + body + tail})

@@ -23,13 +23,16 @@ from .conftest import (
     XLSX,
     counts,
     csv_bytes,
+    enrol_url,
     messages_to,
     overview_url,
     plan_path,
+    rewrite_xlsx,
     sent_to,
     shows,
     text_of,
     upload,
+    xlsx_bomb,
     xlsx_bytes,
 )
 
@@ -225,8 +228,8 @@ BAD_FILES = {
         "kolleger.csv",
         b"name,email,profession\r\n"
         + b"".join(b"P %d,p%d@example.no,other\r\n" % (i, i) for i in range(1001)),
-        "The file has %(n)d rows; at most %(max)d can be enrolled at once.",
-        {"n": 1001, "max": 1000},
+        "The file has more than %(max)d rows; at most %(max)d can be enrolled at once.",
+        {"max": 1000},
     ),
     "empty xlsx": (
         "kolleger.xlsx",
@@ -239,6 +242,84 @@ BAD_FILES = {
         xlsx_bytes([NB_HEADER]),
         "The file has no rows below the column names.",
         {},
+    ),
+    "xlsx without a sheet": (
+        "kolleger.xlsx",
+        rewrite_xlsx(
+            xlsx_bytes([NB_HEADER, ["Kari Nordmann", "kari@example.no", "Annet"]]),
+            {
+                "xl/workbook.xml": (
+                    b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+                    b' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships"><sheets/></workbook>'
+                ),
+                "xl/worksheets/sheet1.xml": None,
+            },
+        ),
+        "The Excel file has no sheet.",
+        {},
+    ),
+    "xlsx sheet that is not XML": (
+        "kolleger.xlsx",
+        rewrite_xlsx(xlsx_bytes([NB_HEADER]), {"xl/worksheets/sheet1.xml": b"<row><c>"}),
+        "The file is not a valid Excel (XLSX) file. Save it again as XLSX or CSV.",
+        {},
+    ),
+    "xlsx with an XML entity bomb": (
+        "kolleger.xlsx",
+        rewrite_xlsx(
+            xlsx_bytes([NB_HEADER]),
+            {
+                "xl/worksheets/sheet1.xml": (
+                    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+                    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                    b'main"><sheetData><row><c t="inlineStr"><is><t>&lol2;</t></is></c></row>'
+                    b"</sheetData></worksheet>"
+                )
+            },
+        ),
+        "The file is not a valid Excel (XLSX) file. Save it again as XLSX or CSV.",
+        {},
+    ),
+    "xlsx declaring a million rows": (
+        "kolleger.xlsx",
+        rewrite_xlsx(
+            xlsx_bytes([NB_HEADER, ["Kari Nordmann", "kari@example.no", "Annet"]]),
+            {
+                "xl/worksheets/sheet1.xml": (
+                    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                    b'main"><dimension ref="A1:C1048576"/><sheetData/></worksheet>'
+                )
+            },
+        ),
+        "The file has more than %(max)d rows; at most %(max)d can be enrolled at once.",
+        {"max": 1000},
+    ),
+    "xlsx with too many rows": (
+        "kolleger.xlsx",
+        xlsx_bytes([NB_HEADER] + [[f"P {i}", f"p{i}@example.no", "Annet"] for i in range(1001)]),
+        "The file has more than %(max)d rows; at most %(max)d can be enrolled at once.",
+        {"max": 1000},
+    ),
+    "highly compressed sheet": (
+        "kolleger.xlsx",
+        xlsx_bomb(4 * 1024 * 1024),
+        "The Excel file would unpack to far more data than a list of colleagues needs. "
+        "Save the list as a new XLSX or CSV file with only the colleagues.",
+        {},
+    ),
+    "csv field over 128 KB": (
+        "kolleger.csv",
+        b'name,email,profession\r\n"' + b"x" * (200 * 1024) + b'",a@example.no,other\r\n',
+        "The text could not be read as CSV (a field is too long or malformed).",
+        {},
+    ),
+    "csv cell over 1000 characters": (
+        "kolleger.csv",
+        b"name,email,profession\r\n" + b"x" * 5000 + b",a@example.no,other\r\n",
+        "Row %(row)d has a cell longer than %(max)d characters.",
+        {"row": 2, "max": 1000},
     ),
 }
 
@@ -262,6 +343,76 @@ def test_bad_file_is_refused_and_creates_nothing(case, coord_client, run_factory
     assert counts() == before
     assert not coord_client.session.get("team_plans")
     assert not mail.outbox
+
+
+def test_zip_bomb_xlsx_is_refused_before_unpacking(coord_client, run_factory, org_a, capture):
+    """An XLSX of a few hundred KB whose sheet unpacks to 64 MB (over a million rows): the zip
+    directory gives it away, so it is refused without unpacking the sheet (reading it would
+    take minutes and hundreds of MB)."""
+    run = run_factory()
+    bomb = xlsx_bomb(64 * 1024 * 1024)
+    assert len(bomb) < 1024 * 1024
+    before = counts()
+
+    with capture():
+        response = upload(coord_client, run, bomb, name="kolleger.xlsx", content_type=XLSX)
+
+    assert response.status_code == 400
+    assert shows(
+        response,
+        "The Excel file would unpack to far more data than a list of colleagues needs. "
+        "Save the list as a new XLSX or CSV file with only the colleagues.",
+    )
+    assert counts() == before
+    assert not coord_client.session.get("team_plans")
+
+
+NEWCOMER_REFUSALS = {
+    "NUL byte in a name": (
+        "Kari\x00Nordmann,kari@example.no,other",
+        "The text contains characters that cannot be stored.",
+        {},
+    ),
+    "a field over 128 KB": (
+        '"' + "x" * (130 * 1024) + '",kari@example.no,other',
+        "The text could not be read as CSV (a field is too long or malformed).",
+        {},
+    ),
+    "a huge box": (
+        "Kari Nordmann,kari@example.no,other\n" * 6000,
+        "The list is too long (more than %(max)d characters).",
+        {"max": 200000},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(NEWCOMER_REFUSALS))
+def test_bad_typed_newcomers_are_refused(case, coord_client, run_factory, capture):
+    run = run_factory()
+    text, message, params = NEWCOMER_REFUSALS[case]
+    before = counts()
+    with capture():
+        response = coord_client.post(enrol_url(run), {"newcomers": text})
+    assert response.status_code in (200, 400)
+    assert shows(response, message, **params), text_of(response)[:2000]
+    assert counts() == before
+    assert not coord_client.session.get("team_plans")
+
+
+def test_too_long_names_and_emails_are_reported_per_row(coord_client, run_factory, capture):
+    run = run_factory()
+    long_name = "Kari " + "N" * 200
+    long_email = "k" * 250 + "@example.no"
+    preview_url = plan_path(
+        coord_client.post(
+            enrol_url(run),
+            {"newcomers": f"{long_name},kari@example.no,other\nOla Nordmann,{long_email},other"},
+        )
+    )
+    preview = coord_client.get(preview_url)
+    problems = [e.problems for e in preview.context["entries"]]
+    assert gettext("the name is longer than 150 characters") in problems[0]
+    assert len(problems[1]) == 1 and long_email in problems[1][0]
 
 
 def test_no_file_chosen(coord_client, run_factory):
