@@ -80,7 +80,7 @@ def register_certificate_templates():
 def register_preview_url():
     return [
         path(
-            "certificate_templates/<int:pk>/preview/",
+            "certificate_templates/<id:pk>/preview/",
             preview,
             name="certificate_template_preview",
         )

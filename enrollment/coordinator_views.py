@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 
+from common.params import safe_int, safe_ints
 from common.spreadsheets import spreadsheet_response
 from courses.models import CourseRun, RunStatus
 from organisations.access import coordinated_organisation
@@ -101,7 +102,7 @@ def enrol_colleagues(request, run_id):
         chosen = request.POST.getlist("members")
         valid_ids = set(
             Membership.objects.current()
-            .filter(organisation=organisation, user_id__in=[c for c in chosen if c.isdigit()])
+            .filter(organisation=organisation, user_id__in=safe_ints(chosen))
             .values_list("user_id", flat=True)
         )
         newcomers = request.POST.get("newcomers", "").strip()
@@ -246,8 +247,8 @@ def _registrations(organisation, params):
         registrations = registrations.filter(status=params["status"])
     if params.get("profession") in Profession.values:
         registrations = registrations.filter(profession=params["profession"])
-    if str(params.get("run", "")).isdigit():
-        registrations = registrations.filter(run_id=int(params["run"]))
+    if safe_int(params.get("run")) is not None:
+        registrations = registrations.filter(run_id=safe_int(params["run"]))
     return registrations
 
 

@@ -9,37 +9,37 @@ from . import admin_views
 def register_participant_urls():
     return [
         path(
-            "course_runs/<int:run_id>/participants/",
+            "course_runs/<id:run_id>/participants/",
             admin_views.ParticipantsView.as_view(),
             name="run_participants",
         ),
         path(
-            "course_runs/<int:run_id>/participants/add/",
+            "course_runs/<id:run_id>/participants/add/",
             admin_views.add_participant,
             name="run_add_participant",
         ),
         path(
-            "course_runs/<int:run_id>/capacity/",
+            "course_runs/<id:run_id>/capacity/",
             admin_views.change_run_capacity,
             name="run_change_capacity",
         ),
         path(
-            "course_runs/<int:run_id>/participants/<int:registration_id>/cancel/",
+            "course_runs/<id:run_id>/participants/<id:registration_id>/cancel/",
             admin_views.cancel_participant,
             name="run_cancel_participant",
         ),
         path(
-            "course_runs/<int:run_id>/participants/<int:registration_id>/priority/",
+            "course_runs/<id:run_id>/participants/<id:registration_id>/priority/",
             admin_views.participant_priority,
             name="run_participant_priority",
         ),
         path(
-            "course_runs/<int:run_id>/participants/<int:registration_id>/completed/",
+            "course_runs/<id:run_id>/participants/<id:registration_id>/completed/",
             admin_views.participant_completed,
             name="run_participant_completed",
         ),
         path(
-            "course_runs/<int:run_id>/log/",
+            "course_runs/<id:run_id>/log/",
             admin_views.registration_log,
             name="run_registration_log",
         ),

@@ -24,7 +24,7 @@ def org_number_check_digit(first_eight: str) -> int | None:
 def validate_org_number(value: str) -> None:
     """An organisation number (organisasjonsnummer): 9 digits, the last a mod-11 check digit."""
     number = normalise_org_number(value)
-    if len(number) != 9 or not number.isdigit():
+    if len(number) != 9 or not (number.isascii() and number.isdigit()):
         raise ValidationError(
             _("An organisation number has exactly 9 digits."), code="org_number_length"
         )

@@ -171,8 +171,8 @@ def register_organisation_viewsets():
 @hooks.register("register_admin_urls")
 def register_organisation_admin_urls():
     return [
-        path("organisations/<int:pk>/merge/", merge_view, name="organisation_merge"),
-        path("organisations/<int:pk>/approve/", approve_view, name="organisation_approve"),
+        path("organisations/<id:pk>/merge/", merge_view, name="organisation_merge"),
+        path("organisations/<id:pk>/approve/", approve_view, name="organisation_approve"),
     ]
 
 

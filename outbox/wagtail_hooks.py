@@ -82,4 +82,4 @@ def register_outbox_viewset():
 
 @hooks.register("register_admin_urls")
 def register_outbox_urls():
-    return [path("outbox/<int:pk>/resend/", resend_view, name="outbox_resend")]
+    return [path("outbox/<id:pk>/resend/", resend_view, name="outbox_resend")]

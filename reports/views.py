@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from cms.models import ResourceCentrePage
+from common.params import safe_int
 from common.spreadsheets import spreadsheet_response
 from courses.models import CoursePage
 from courses.permissions import organised_runs
@@ -43,7 +44,7 @@ NATIONAL_PERMISSION = "organisations.view_national_reports"
 
 
 def _int(value):
-    return int(value) if str(value or "").isdigit() else None
+    return safe_int(value)
 
 
 def _filters(params):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.errors import RuleError
+from common.params import safe_int
 from common.spreadsheets import spreadsheet_response
 from organisations.models import Programme
 from reports import charts
@@ -29,7 +30,7 @@ CERTIFICATE_PERMISSION = "training.change_packagecompletion"
 
 
 def _int(value):
-    return int(value) if str(value or "").isdigit() else None
+    return safe_int(value)
 
 
 def readiness_report(request):

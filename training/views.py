@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from weasyprint import HTML
 
+from common.params import safe_int
 from common.spreadsheets import spreadsheet_response
 from organisations.access import coordinated_organisation
 from organisations.models import Organisation, Programme
@@ -189,10 +190,11 @@ def gap_runs(request, pk):
     organisation = _coordinated(request, pk)
     profession = request.GET.get("profession", "")
     step = request.GET.get("step", "")
-    if profession not in Profession.values or not step.isdigit():
+    step = safe_int(step)
+    if profession not in Profession.values or step is None:
         raise Http404
     result = organisation_readiness(organisation, _programme(request))
-    gap = result.gap(profession, int(step))
+    gap = result.gap(profession, step)
     runs = []
     if gap is not None:
         runs = upcoming_runs(gap.course_ids, profession, _county_number(organisation))

@@ -122,17 +122,17 @@ def register_training_urls():
             name="training_certificates",
         ),
         path(
-            "training/certificates/<int:pk>/revoke/",
+            "training/certificates/<id:pk>/revoke/",
             admin_views.certificate_revoke,
             name="training_certificate_revoke",
         ),
         path(
-            "training/certificates/<int:pk>/reissue/",
+            "training/certificates/<id:pk>/reissue/",
             admin_views.certificate_reissue,
             name="training_certificate_reissue",
         ),
         path(
-            "training/versions/<int:pk>/new-version/",
+            "training/versions/<id:pk>/new-version/",
             admin_views.version_copy,
             name="training_version_copy",
         ),

@@ -7,35 +7,35 @@ from django.urls import path
 from attendance import views as attendance
 
 urlpatterns = [
-    path("arrangor/kurs/<int:run_id>/", attendance.run_overview, name="run_attendance"),
+    path("arrangor/kurs/<id:run_id>/", attendance.run_overview, name="run_attendance"),
     path(
-        "arrangor/kurs/<int:run_id>/okt/<int:session_id>/",
+        "arrangor/kurs/<id:run_id>/okt/<id:session_id>/",
         attendance.session_register,
         name="session_register",
     ),
     path(
-        "arrangor/kurs/<int:run_id>/okt/<int:session_id>/innsjekk/",
+        "arrangor/kurs/<id:run_id>/okt/<id:session_id>/innsjekk/",
         attendance.checkin_display,
         name="checkin_display",
     ),
-    path("arrangor/kurs/<int:run_id>/lukk/", attendance.close, name="close_register"),
+    path("arrangor/kurs/<id:run_id>/lukk/", attendance.close, name="close_register"),
     path(
-        "arrangor/kurs/<int:run_id>/deltaker/<int:registration_id>/fullfort/",
+        "arrangor/kurs/<id:run_id>/deltaker/<id:registration_id>/fullfort/",
         attendance.completion_override,
         name="completion_override",
     ),
     path(
-        "arrangor/kurs/<int:run_id>/kursbevis/<int:certificate_id>/trekk-tilbake/",
+        "arrangor/kurs/<id:run_id>/kursbevis/<id:certificate_id>/trekk-tilbake/",
         attendance.certificate_revoke,
         name="certificate_revoke",
     ),
     path(
-        "arrangor/kurs/<int:run_id>/kursbevis/<int:certificate_id>/ny-versjon/",
+        "arrangor/kurs/<id:run_id>/kursbevis/<id:certificate_id>/ny-versjon/",
         attendance.certificate_reissue,
         name="certificate_reissue",
     ),
     path(
-        "arrangor/kurs/<int:run_id>/kursbevis.zip",
+        "arrangor/kurs/<id:run_id>/kursbevis.zip",
         attendance.certificates_zip,
         name="certificates_zip",
     ),

@@ -20,25 +20,25 @@ urlpatterns = [
     path("min-side/kalender/ny-lenke/", calendars.rotate_token, name="rotate_calendar_token"),
     path("min-side/kurs/", views.my_courses, name="my_courses"),
     path(
-        "min-side/kurs/<int:registration_id>/avmeld/",
+        "min-side/kurs/<id:registration_id>/avmeld/",
         enrollment.cancel_registration,
         name="cancel_registration",
     ),
     path(
-        "min-side/kurs/<int:registration_id>/fravaer/<int:session_id>/",
+        "min-side/kurs/<id:registration_id>/fravaer/<id:session_id>/",
         attendance.absence,
         name="report_absence",
     ),
     path(
-        "min-side/kursbevis/<int:certificate_id>.pdf",
+        "min-side/kursbevis/<id:certificate_id>.pdf",
         attendance.my_certificate,
         name="my_certificate",
     ),
     path(
-        "min-side/opplaeringspakke/<int:pk>/kursbevis.pdf",
+        "min-side/opplaeringspakke/<id:pk>/kursbevis.pdf",
         training.package_certificate,
         name="package_certificate",
     ),
-    path("innsjekk/<int:session_id>/", attendance.checkin_page, name="checkin"),
+    path("innsjekk/<id:session_id>/", attendance.checkin_page, name="checkin"),
     path("invitasjon/<str:token>/", invitations.invitation, name="invitation"),
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import ResourceCentrePage
+from common.params import search_terms
 from courses.models import CourseFormat, CoursePage, CourseRun, CourseSession
 from enrollment.services.availability import with_availability
 from geo.models import County
@@ -59,7 +60,7 @@ class CatalogueFilterForm(forms.Form):
     month = forms.RegexField(
         label=_("Month"),
         required=False,
-        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        regex=r"^20[0-9]{2}-(0[1-9]|1[0-2])$",
         error_messages={"invalid": _("Choose a month as YYYY-MM.")},
     )
 
@@ -100,9 +101,12 @@ class CatalogueFilterForm(forms.Form):
                 first_date__gte=date(year, month, 1), first_date__lte=date(year, month, last_day)
             )
         if data.get("q"):
-            course_ids = [
-                page.pk for page in CoursePage.objects.live().search(data["q"], operator="and")
-            ]
+            terms = search_terms(data["q"])
+            course_ids = (
+                [page.pk for page in CoursePage.objects.live().search(terms, operator="and")]
+                if terms
+                else []
+            )
             runs = runs.filter(course_id__in=course_ids)
         return runs
 

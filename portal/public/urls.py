@@ -12,7 +12,7 @@ from . import views
 
 # Under the language prefix (nb without one, /en/...).
 urlpatterns = [
-    path("kurs/pamelding/<int:run_id>/", enrollment.run_detail, name="run_detail"),
+    path("kurs/pamelding/<id:run_id>/", enrollment.run_detail, name="run_detail"),
     path("tilbud/<str:token>/", enrollment.offer, name="offer"),
     path("certificates/verify/", attendance.verify, name="certificate_verify"),
     path("certificates/verify/<str:code>/", attendance.verify, name="certificate_verify_code"),
@@ -21,7 +21,7 @@ urlpatterns = [
 # Machine-read, without a language prefix.
 feeds = [
     path("calendar/courses.ics", views.courses_feed, name="courses_feed"),
-    path("calendar/course/<int:course_id>.ics", views.course_feed, name="course_feed"),
+    path("calendar/course/<id:course_id>.ics", views.course_feed, name="course_feed"),
     path("calendar/me/<str:token>.ics", calendars.personal_feed, name="personal_feed"),
     path("calendar/organiser/<str:token>.ics", calendars.organiser_feed, name="organiser_feed"),
     path("api/runs/", views.api_runs, name="api_runs"),
