@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.client_ip import client_ip
 from common.errors import RuleError
 from courses.models import CourseRun, CourseSession
 from courses.permissions import organised_run
@@ -332,7 +333,7 @@ def verify(request, code=None):
     context = {"code": code or ""}
     status = 200
     if code:
-        address = request.META.get("REMOTE_ADDR", "")
+        address = client_ip(request)
         key = f"certificate-verify:{address}:{int(timezone.now().timestamp() // 60)}"
         count = cache.get_or_set(key, 0, 70)
         cache.incr(key)

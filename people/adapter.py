@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 
+from common.client_ip import client_ip
 from outbox.services import enqueue
 
 from .emails import params_from_context
@@ -64,6 +65,11 @@ class AccountAdapter(DefaultAccountAdapter):
             language=translation.get_language() or settings.LANGUAGE_CODE,
             params=params_from_context(context),
         )
+
+    def get_client_ip(self, request):
+        """The site's one client-address rule (``common.client_ip``), for allauth's rate
+        limits on login, failed logins, signup, password reset and codes."""
+        return client_ip(request) or super().get_client_ip(request)
 
     def get_logout_redirect_url(self, request):
         """Signing out of a session that began at a provider ends it there too, if it can."""

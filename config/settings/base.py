@@ -157,6 +157,11 @@ ACCOUNT_SESSION_REMEMBER = None
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # allauth's rate limits (login, failed logins, signup, password reset, codes) are kept in the
 # cache, so CACHE_URL must point at Redis in production for limits shared between processes.
+# The client's address behind reverse proxies (common.client_ip): how many proxies in front of
+# the app append to X-Forwarded-For. 0: none, X-Forwarded-For is ignored. allauth's limits use
+# the same rule (people.adapter.AccountAdapter.get_client_ip); its own setting is kept equal.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
