@@ -8,11 +8,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.public.urls import feeds
 
-from . import admin as _superuser_admin  # noqa: F401 - restricts admin.site before routing
+from . import admin as _superuser_admin
 from .views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Wagtail's own login form has no rate limit: the site's (allauth) login instead.
+    path("admin/login/", _superuser_admin.wagtail_admin_login, name="wagtailadmin_site_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

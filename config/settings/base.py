@@ -193,6 +193,10 @@ SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 # Internationalisation: Norwegian bokmål without a URL prefix, English under /en/.
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian bokmål")), ("en", _("English"))]
+# Signing in to the Wagtail admin goes through allauth's rate-limited login (config.admin), and
+# so does resetting a password: Wagtail's own reset form is off.
+WAGTAILADMIN_LOGIN_URL = "/admin/login/"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
