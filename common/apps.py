@@ -9,6 +9,9 @@ class CommonConfig(AppConfig):
         from django.urls import register_converter  # noqa: PLC0415
 
         from .converters import IdConverter  # noqa: PLC0415
+        from .spreadsheets import neutralise_wagtail_exports  # noqa: PLC0415
 
         # Before any URL module is loaded: every app's URLs use <id:…> for database ids.
         register_converter(IdConverter, "id")
+        # Every spreadsheet export of the Wagtail admin neutralises formulas.
+        neutralise_wagtail_exports()

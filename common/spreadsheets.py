@@ -1,12 +1,21 @@
-"""Spreadsheet export that is safe to open in Excel."""
+"""Spreadsheet export that is safe to open in Excel.
+
+Invariant: no cell of any spreadsheet the project produces starts with a character a
+spreadsheet program reads as a formula: our own exports go through ``spreadsheet_response``,
+and every export of the Wagtail admin (model viewsets, snippets, reports, form submissions)
+goes through ``SpreadsheetExportMixin.preprocess_field_value``, which
+``neutralise_wagtail_exports`` (called once at start-up by ``common.apps``) wraps.
+"""
 
 import csv
 import datetime
+import functools
 import io
 
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -29,6 +38,21 @@ class SafeSpreadsheetExportMixin:
             return value if export_format == "xlsx" else value.strftime("%d.%m.%Y %H:%M")
         value = super().preprocess_field_value(field, value, export_format)
         return neutralise_formula(value)
+
+
+def neutralise_wagtail_exports():
+    """Make every Wagtail admin export neutralise formulas (its CSV export does not; a
+    participant can request an employer named '=HYPERLINK(...)'). Idempotent."""
+    original = SpreadsheetExportMixin.preprocess_field_value
+    if getattr(original, "neutralises_formulas", False):
+        return
+
+    @functools.wraps(original)
+    def preprocess_field_value(self, field, value, export_format):
+        return neutralise_formula(original(self, field, value, export_format))
+
+    preprocess_field_value.neutralises_formulas = True
+    SpreadsheetExportMixin.preprocess_field_value = preprocess_field_value
 
 
 def spreadsheet_response(filename, headers, rows, export_format):

@@ -16,6 +16,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import MenuItem
 from wagtail.log_actions import log
 
+from common.spreadsheets import SafeSpreadsheetExportMixin
+
 from .models import Membership, Organisation, OrganisationStatus
 from .services.memberships import MembershipError, approve_organisation, merge_organisations
 
@@ -89,7 +91,7 @@ def approve_view(request, pk):
     return redirect("pending_organisations:index")
 
 
-class OrganisationIndexView(generic.IndexView):
+class OrganisationIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if instance.status != OrganisationStatus.MERGED:
@@ -139,10 +141,17 @@ class PendingOrganisationViewSet(OrganisationViewSet):
     index_view_class = PendingIndexView
     list_display = ["name", "org_number", "municipality", "requested_by", "created_at"]
     list_filter = ["kind", "county"]
+    list_export = ["name", "org_number", "municipality", "requested_by", "created_at"]
+    export_filename = "arbeidsgiverforesporsler"
+
+
+class MembershipIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
+    pass
 
 
 class MembershipViewSet(ModelViewSet):
     model = Membership
+    index_view_class = MembershipIndexView
     icon = "user"
     menu_label = gettext_lazy("Memberships")
     list_display = ["user", "organisation", "role", "started_at", "ended_at"]
