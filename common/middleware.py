@@ -7,6 +7,8 @@ compare text with NUL ('A string literal cannot contain NUL'), so without this e
 by a token from the URL or a typed field could answer 500.
 """
 
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
 from django.shortcuts import render
 
 NUL = "\x00"
@@ -51,3 +53,32 @@ class RejectUnstorableInputMiddleware:
         if is_unstorable(request):
             return render(request, "bad_input.html", status=400)
         return self.get_response(request)
+
+
+class SitePolicyMiddleware(CSPMiddleware):
+    """Content-Security-Policy (django-csp): the site's strict policy
+    (``CONTENT_SECURITY_POLICY``, no inline script or style), and for the admin areas
+    (``CSP_ADMIN_PREFIXES``: Wagtail and Django's admin, which use inline scripts and styles)
+    the looser ``CSP_ADMIN_DIRECTIVES``. Also sets ``Permissions-Policy`` from
+    ``PERMISSIONS_POLICY`` on every response."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if (
+            not report_only
+            and parts.config is None
+            and request.path_info.startswith(tuple(settings.CSP_ADMIN_PREFIXES))
+        ):
+            return PolicyParts(
+                settings.CSP_ADMIN_DIRECTIVES, parts.update, parts.replace, parts.nonce
+            )
+        return parts
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if settings.PERMISSIONS_POLICY and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = ", ".join(
+                f"{feature}=({' '.join(allow)})"
+                for feature, allow in settings.PERMISSIONS_POLICY.items()
+            )
+        return response
