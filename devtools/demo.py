@@ -7,6 +7,7 @@ that many synthetic runs on every call (for scale tests).
 
 import itertools
 import random
+import secrets
 from datetime import time, timedelta
 
 from allauth.account.models import EmailAddress
@@ -274,12 +275,21 @@ PAGE_BODIES = {
 }
 
 
+# {email: password} of the accounts created while seed(random_passwords=True) runs; None
+# otherwise (every demo account gets DEMO_PASSWORD).
+_random_passwords = None
+
+
 def _user(email, first_name, last_name, *, superuser=False, groups=(), profession=""):
     User = get_user_model()
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User(email=email, first_name=first_name, last_name=last_name, profession=profession)
-        user.set_password(DEMO_PASSWORD)
+        password = DEMO_PASSWORD
+        if _random_passwords is not None:
+            password = secrets.token_urlsafe(12)
+            _random_passwords[email] = password
+        user.set_password(password)
         user.is_staff = superuser
         user.is_superuser = superuser
         user.save()
@@ -343,8 +353,22 @@ def _create_run(course, provider_slug, rng, today, *, synthetic=False):
     return run
 
 
+def seed(extra_runs=0, stdout=None, *, random_passwords=False):
+    """Create the demo site (idempotent). With ``random_passwords`` (production), each account
+    created gets its own random password instead of the published DEMO_PASSWORD; they are
+    returned once as ``result["passwords"]`` ({email: password}) and stored nowhere else."""
+    global _random_passwords
+    _random_passwords = {} if random_passwords else None
+    try:
+        result = _seed(extra_runs, stdout)
+        result["passwords"] = dict(_random_passwords or {})
+    finally:
+        _random_passwords = None
+    return result
+
+
 @transaction.atomic
-def seed(extra_runs=0, stdout=None):
+def _seed(extra_runs=0, stdout=None):
     rng = random.Random(2026)
     today = timezone.localdate()
     home, _catalog = ensure_site()

@@ -139,6 +139,9 @@ PERMISSIONS_POLICY = {
 # Avatars from gravatar.com would need the admin's img-src widened; initials are shown instead.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
+# True only in config.settings.production (seed_demo refuses to run there unless told to).
+IS_PRODUCTION = False
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

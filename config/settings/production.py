@@ -35,3 +35,6 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # Rate limits (allauth) must be shared between processes: a Redis cache is required.
 if not os.environ.get("CACHE_URL"):
     raise ImproperlyConfigured("CACHE_URL must point at Redis in production (rate limits).")
+
+# Commands that must not run here unless told to (seed_demo) check this.
+IS_PRODUCTION = True
