@@ -15,3 +15,5 @@ class PeopleConfig(AppConfig):
         # allauth's own templates: account and (federated sign-in) socialaccount emails.
         composers.register("account/email/", emails.AccountEmailComposer())
         composers.register("socialaccount/email/", emails.AccountEmailComposer())
+        # The retention warning: its params are its whole context.
+        composers.register("people/email/", composers.Composer())

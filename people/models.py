@@ -50,6 +50,11 @@ class User(AbstractUser):
         max_length=48, unique=True, default=new_calendar_token, editable=False
     )
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+    # When the person was told their unused account will be deleted (people.services.retention);
+    # cleared when they sign in again.
+    retention_warned_at = models.DateTimeField(
+        _("warned of deletion"), null=True, blank=True, editable=False
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

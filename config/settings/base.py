@@ -315,7 +315,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "people.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60.0,
     },
+    "apply-retention": {"task": "people.tasks.apply_retention", "schedule": 24 * 60 * 60.0},
 }
+# Retention of accounts (people.services.retention; the privacy page states these periods):
+# unclaimed accounts are deleted after RETENTION_UNCLAIMED_DAYS; accounts unused for
+# RETENTION_INACTIVE_DAYS are warned by email and deleted RETENTION_WARNING_DAYS later unless
+# the person signs in.
+RETENTION_UNCLAIMED_DAYS = int(os.environ.get("RETENTION_UNCLAIMED_DAYS", "90"))
+RETENTION_INACTIVE_DAYS = int(os.environ.get("RETENTION_INACTIVE_DAYS", str(3 * 365)))
+RETENTION_WARNING_DAYS = int(os.environ.get("RETENTION_WARNING_DAYS", "30"))
 
 
 def broker_transport_options(broker_url: str) -> dict:
