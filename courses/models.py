@@ -10,6 +10,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Max, Min, Q
@@ -270,6 +271,27 @@ class CourseRun(ClusterableModel):
         default=80,
         help_text=_("Share of the scheduled time attended (late counts, excused does not)."),
     )
+    instructors = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="taught_runs",
+        verbose_name=_("instructors"),
+        help_text=_(
+            "People of any centre who teach this run. They keep the register and see the "
+            "participant list of this run only, without access to the CMS."
+        ),
+    )
+    instructors_may_close_register = models.BooleanField(
+        _("instructors may close the register"), default=False
+    )
+    reply_to = models.EmailField(
+        _("replies to messages go to"),
+        blank=True,
+        help_text=_("Empty: the centre's email address."),
+    )
+    show_instructors = models.BooleanField(
+        _("show instructors' names on the public course page"), default=True
+    )
     # Cache of the first session's date for reports and listings, kept by
     # courses.signals when sessions change (never edited by hand).
     starts_on = models.DateField(_("first day"), null=True, blank=True, editable=False)
@@ -317,6 +339,16 @@ class CourseRun(ClusterableModel):
                 FieldRowPanel([FieldPanel("completion_rule"), FieldPanel("completion_percent")]),
             ],
             heading=_("Registration rules"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("instructors"),
+                FieldRowPanel(
+                    [FieldPanel("instructors_may_close_register"), FieldPanel("show_instructors")]
+                ),
+                FieldPanel("reply_to"),
+            ],
+            heading=_("Instructors"),
         ),
         InlinePanel(
             "reserved_seats",

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "outbox",
     "calendars",
     "attendance",
+    "teaching",
     "reports",
     "training",
     "common",
@@ -303,6 +304,10 @@ ENROLLMENT_TEST_PAUSE_AFTER_CHECK = 0
 # Catalogue
 CATALOGUE_PAGE_SIZE = 20
 API_PAGE_SIZE = 50
+
+# Teaching a run: messages to participants, meeting links
+RUN_MESSAGES_PER_HOUR = int(os.environ.get("RUN_MESSAGES_PER_HOUR", "5"))
+MEETING_LINK_LEAD_MINUTES = int(os.environ.get("MEETING_LINK_LEAD_MINUTES", "60"))
 
 LOGGING = {
     "version": 1,
