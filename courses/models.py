@@ -6,7 +6,7 @@ of page revisions, because registrations, waitlists, attendance and certificates
 and must never be rolled back with a page revision.
 """
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -440,8 +440,19 @@ class CourseSession(Orderable):
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("starts"), default=time(9, 0))
     end_time = models.TimeField(_("ends"), default=time(15, 30))
+    meeting_url = models.URLField(
+        _("meeting link for this session"),
+        blank=True,
+        help_text=_(
+            "Digital and hybrid runs. Shown only to confirmed participants, from a while before "
+            "the session starts; never in public pages, feeds or the API."
+        ),
+    )
 
-    panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("start_time"), FieldPanel("end_time")])]
+    panels = [
+        FieldRowPanel([FieldPanel("date"), FieldPanel("start_time"), FieldPanel("end_time")]),
+        FieldPanel("meeting_url"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("session")
@@ -466,6 +477,20 @@ class CourseSession(Orderable):
     @property
     def hours(self):
         return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+    @property
+    def meeting_link_opens_at(self):
+        """When confirmed participants see this session's meeting link
+        (``MEETING_LINK_LEAD_MINUTES`` before the start)."""
+        return self.starts_at - timedelta(minutes=settings.MEETING_LINK_LEAD_MINUTES)
+
+    def released_meeting_url(self, now=None):
+        """The session's meeting link once it is released (and until the session ends) for
+        a digital or hybrid run, else "". Callers show it to confirmed participants only."""
+        now = now or timezone.now()
+        if not self.meeting_url or self.run.format == CourseFormat.IN_PERSON:
+            return ""
+        return self.meeting_url if self.meeting_link_opens_at <= now < self.ends_at else ""
 
     def clean(self):
         if self.start_time and self.end_time and self.end_time <= self.start_time:

@@ -48,6 +48,7 @@ def my_courses(request):
         .order_by("-created_at")
     )
     language = translation.get_language()
+    now = timezone.now()
     today = timezone.localdate()
     groups = {"offered": [], "upcoming": [], "waitlisted": [], "past": [], "ended": []}
     for reg in registrations:
@@ -56,6 +57,11 @@ def my_courses(request):
         reg.can_cancel = can_cancel(reg)
         reported = {a.session_id: a for a in reg.attendance.all()}
         reg.session_rows = [(s, reported.get(s.pk)) for s in sessions]
+        reg.meeting_rows = (
+            [(s, s.released_meeting_url(now)) for s in sessions if s.meeting_url]
+            if reg.status == RegistrationStatus.CONFIRMED and not finished
+            else []
+        )
         reg.messages_shown = [(m.sent_at, *m.in_language(language)) for m in reg.run_messages.all()]
         if reg.status == RegistrationStatus.OFFERED:
             groups["offered"].append(reg)
