@@ -351,6 +351,15 @@ class CourseRun(ClusterableModel):
             heading=_("Instructors"),
         ),
         InlinePanel(
+            "materials",
+            heading=_("Course materials"),
+            label=_("Material"),
+            help_text=_(
+                "Documents from the centre's private collection 'Kursmateriell (bare "
+                "deltakere)', for confirmed participants and instructors only."
+            ),
+        ),
+        InlinePanel(
             "reserved_seats",
             heading=_("Reserved seats"),
             label=_("Reservation"),

@@ -13,3 +13,4 @@ class TeachingConfig(AppConfig):
         from . import emails  # noqa: PLC0415
 
         composers.register("teaching/email/", emails.RunMessageComposer())
+        composers.register_part("enrollment/email/reminder", emails.MaterialsPart())

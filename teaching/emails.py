@@ -1,13 +1,16 @@
 """Composing messages to a run's participants at delivery (see ``outbox.composers``): the
-stored message in the recipient's language, with the run's reply-to address."""
+stored message in the recipient's language, with the run's reply-to address; and the course
+materials visible at sending time, added to reminders."""
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from outbox.composers import Composer, Superseded
+from outbox.composers import Composer, Part, Superseded
 
 from .models import RunMessage
+from .services.materials import visible_materials
 
 
 class RunMessageComposer(Composer):
@@ -39,3 +42,28 @@ class RunMessageComposer(Composer):
         if context["reply_to"]:
             composition.reply_to = [context["reply_to"]]
         return composition
+
+
+class MaterialsPart(Part):
+    """Adds the course materials visible at sending time to a reminder, as links (the files
+    themselves are served only to the signed-in participant)."""
+
+    def prefetch(self, messages):
+        registrations = [m.registration for m in messages if getattr(m, "registration", None)]
+        found = visible_materials(registrations)
+        for message in messages:
+            registration = getattr(message, "registration", None)
+            message.materials = found.get(registration.pk, []) if registration else []
+
+    def add(self, message, composition):
+        materials = getattr(message, "materials", [])
+        if not materials:
+            return
+        links = [(m.display_title, settings.SITE_BASE_URL + m.document.url) for m in materials]
+        context = {"materials": links}
+        text = render_to_string("teaching/email/_materials.txt", context)
+        composition.text = f"{composition.text.rstrip()}\n\n{text}"
+        if composition.html:
+            html = render_to_string("teaching/email/_materials.html", context)
+            head, found, tail = composition.html.rpartition("</main>")
+            composition.html = f"{head}{html}{found}{tail}" if found else composition.html + html

@@ -13,6 +13,7 @@ from enrollment.services.registration import can_cancel
 from enrollment.services.waitlist import position, refresh_run
 from people.access import participant_required
 from teaching.models import RunMessage
+from teaching.services.materials import visible_materials
 
 
 @participant_required
@@ -50,6 +51,7 @@ def my_courses(request):
     language = translation.get_language()
     now = timezone.now()
     today = timezone.localdate()
+    materials = visible_materials(registrations, now)
     groups = {"offered": [], "upcoming": [], "waitlisted": [], "past": [], "ended": []}
     for reg in registrations:
         sessions = reg.run.ordered_sessions()
@@ -62,6 +64,7 @@ def my_courses(request):
             if reg.status == RegistrationStatus.CONFIRMED and not finished
             else []
         )
+        reg.materials = materials.get(reg.pk, [])
         reg.messages_shown = [(m.sent_at, *m.in_language(language)) for m in reg.run_messages.all()]
         if reg.status == RegistrationStatus.OFFERED:
             groups["offered"].append(reg)
