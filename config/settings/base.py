@@ -251,6 +251,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "outbox.tasks.sweep_outbox", "schedule": 60.0},
     "sweep-calendars": {"task": "calendars.tasks.sweep_calendars", "schedule": 60.0},
     "send-reminders": {"task": "calendars.tasks.send_reminders", "schedule": 15 * 60.0},
+    "send-digests": {"task": "reports.tasks.send_digests", "schedule": 60 * 60.0},
     "purge-needs": {"task": "enrollment.tasks.purge_needs", "schedule": 6 * 60 * 60.0},
     "clear-expired-sessions": {
         "task": "people.tasks.clear_expired_sessions",

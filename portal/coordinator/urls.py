@@ -15,6 +15,7 @@ urlpatterns = [
     path("organisasjon/", views.my_organisations, name="my_organisations"),
     path("organisasjon/<int:pk>/", views.organisation, name="organisation"),
     path("organisasjon/<int:pk>/inviter/", views.invite_colleague, name="invite_colleague"),
+    path("organisasjon/<int:pk>/varsler/", views.digest_settings, name="organisation_digest"),
     path(
         "organisasjon/<int:pk>/invitasjoner/<int:invitation_id>/trekk-tilbake/",
         views.withdraw,

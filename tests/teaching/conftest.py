@@ -37,7 +37,7 @@ def instructor_b(run_b):
 
 
 @pytest.fixture
-def employer():
+def employer(db):
     return Organisation.objects.create(name="Bodø kommune")
 
 
