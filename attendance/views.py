@@ -1,9 +1,11 @@
 """Attendance, check-in and certificates.
 
-Who may do what: a run's organisers (``courses.permissions.organised_run``) keep the
-register and manage certificates; a participant checks only themselves in and reports only
-their own absence; coordinators read their organisation's attendance and certificates;
-anyone can verify a certificate code (rate-limited).
+Who may do what: a run's organisers and instructors (``courses.permissions.taught_run``)
+keep the register and show the check-in code; instructors close the register only when the run
+allows it; only organisers (``organised_run``) override completion and manage certificates;
+a participant checks only themselves in and reports only their own absence; coordinators
+read their organisation's attendance and certificates; anyone can verify a certificate code
+(rate-limited).
 """
 
 import io
@@ -12,6 +14,7 @@ import zipfile
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +24,7 @@ from django.views.decorators.http import require_POST
 from common.client_ip import client_ip
 from common.errors import RuleError
 from courses.models import CourseRun, CourseSession
-from courses.permissions import organised_run
+from courses.permissions import is_organiser, may_close_register, organised_run, taught_run
 from enrollment.models import Registration, RegistrationStatus
 from organisations.access import coordinated_organisation
 from people.access import participant_required
@@ -41,12 +44,15 @@ from .services.register import (
 VERIFY_LIMIT = 30  # lookups per minute and address
 
 
+RUNS = CourseRun.objects.select_related("course").prefetch_related("sessions")
+
+
 def _organiser_run(request, run_id):
-    return organised_run(
-        request.user,
-        run_id,
-        CourseRun.objects.select_related("course").prefetch_related("sessions"),
-    )
+    return organised_run(request.user, run_id, RUNS)
+
+
+def _teacher_run(request, run_id):
+    return taught_run(request.user, run_id, RUNS)
 
 
 def _session(run, session_id):
@@ -55,7 +61,7 @@ def _session(run, session_id):
 
 @login_required
 def run_overview(request, run_id):
-    run = _organiser_run(request, run_id)
+    run = _teacher_run(request, run_id)
     participants = list(confirmed(run))
     records = {}
     for r in AttendanceRecord.objects.filter(session__run=run):
@@ -75,13 +81,20 @@ def run_overview(request, run_id):
     return render(
         request,
         "attendance/run_overview.html",
-        {"run": run, "sessions": sessions, "rows": rows, "batch": batch},
+        {
+            "run": run,
+            "sessions": sessions,
+            "rows": rows,
+            "batch": batch,
+            "is_organiser": is_organiser(request.user, run),
+            "may_close": may_close_register(request.user, run),
+        },
     )
 
 
 @login_required
 def session_register(request, run_id, session_id):
-    run = _organiser_run(request, run_id)
+    run = _teacher_run(request, run_id)
     session = _session(run, session_id)
     participants = list(confirmed(run))
     errors = {}
@@ -121,7 +134,7 @@ def session_register(request, run_id, session_id):
 @login_required
 def checkin_display(request, run_id, session_id):
     """For the instructor's screen: the QR code and the typed code, renewed every 30 s."""
-    run = _organiser_run(request, run_id)
+    run = _teacher_run(request, run_id)
     session = _session(run, session_id)
     code = checkin.current_code(session)
     url = request.build_absolute_uri(f"/innsjekk/{session.pk}/?code={code}")
@@ -152,7 +165,9 @@ def _organiser_action(request, run, action, success):
 @require_POST
 @login_required
 def close(request, run_id):
-    run = _organiser_run(request, run_id)
+    run = _teacher_run(request, run_id)
+    if not may_close_register(request.user, run):
+        raise PermissionDenied
     return _organiser_action(
         request,
         run,

@@ -17,7 +17,7 @@ from icalendar import Event
 
 from courses.ical import ics_response, new_calendar, public_run_events
 from courses.models import CourseSession, RunStatus, attach_providers
-from courses.permissions import organised_runs
+from courses.permissions import taught_runs
 from enrollment.models import Registration, RegistrationStatus
 from people.access import participant_required
 from people.models import new_calendar_token
@@ -66,10 +66,10 @@ def personal_feed(request, token):
 
 @require_safe
 def organiser_feed(request, token):
-    """Upcoming runs the person organises (may edit), drafts included and marked."""
+    """Upcoming runs the person organises (may edit) or teaches, drafts included and marked."""
     user = _user_for_token(token)
     runs = attach_providers(
-        organised_runs(user)
+        taught_runs(user)
         .exclude(status=RunStatus.CANCELLED)
         .upcoming()
         .select_related("course", "municipality__county")

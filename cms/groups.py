@@ -49,11 +49,31 @@ def provider_collection(provider):
     return existing or root.add_child(name=name)
 
 
+# Documents in this child of a provider's collection are course materials: served only to the
+# people of the runs they are attached to (``teaching.services.materials``), never publicly.
+PRIVATE_COLLECTION_NAME = "Kursmateriell (bare deltakere)"
+
+
+def private_collection(provider):
+    """The provider's private collection for course materials (created when missing); its
+    editors' collection permissions reach it as a child of the provider's collection."""
+    parent = provider_collection(provider)
+    existing = parent.get_children().filter(name=PRIVATE_COLLECTION_NAME).first()
+    return existing or parent.add_child(name=PRIVATE_COLLECTION_NAME)
+
+
+def is_private_collection(collection):
+    """Whether ``collection`` is (inside) a provider's private collection."""
+    return collection.get_ancestors(inclusive=True).filter(name=PRIVATE_COLLECTION_NAME).exists()
+
+
 @transaction.atomic
 def ensure_editors_group(provider):
-    """Create (or complete) the editors group for a provider page; idempotent."""
+    """Create (or complete) the editors group for a provider page, with the provider's
+    collection and its private collection for course materials; idempotent."""
     group, _ = Group.objects.get_or_create(name=editors_group_name(provider))
     _grant(group, provider, provider_collection(provider))
+    private_collection(provider)
     return group
 
 

@@ -6,10 +6,11 @@ of page revisions, because registrations, waitlists, attendance and certificates
 and must never be rolled back with a page revision.
 """
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Max, Min, Q
@@ -270,6 +271,27 @@ class CourseRun(ClusterableModel):
         default=80,
         help_text=_("Share of the scheduled time attended (late counts, excused does not)."),
     )
+    instructors = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="taught_runs",
+        verbose_name=_("instructors"),
+        help_text=_(
+            "People of any centre who teach this run. They keep the register and see the "
+            "participant list of this run only, without access to the CMS."
+        ),
+    )
+    instructors_may_close_register = models.BooleanField(
+        _("instructors may close the register"), default=False
+    )
+    reply_to = models.EmailField(
+        _("replies to messages go to"),
+        blank=True,
+        help_text=_("Empty: the centre's email address."),
+    )
+    show_instructors = models.BooleanField(
+        _("show instructors' names on the public course page"), default=True
+    )
     # Cache of the first session's date for reports and listings, kept by
     # courses.signals when sessions change (never edited by hand).
     starts_on = models.DateField(_("first day"), null=True, blank=True, editable=False)
@@ -317,6 +339,25 @@ class CourseRun(ClusterableModel):
                 FieldRowPanel([FieldPanel("completion_rule"), FieldPanel("completion_percent")]),
             ],
             heading=_("Registration rules"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("instructors"),
+                FieldRowPanel(
+                    [FieldPanel("instructors_may_close_register"), FieldPanel("show_instructors")]
+                ),
+                FieldPanel("reply_to"),
+            ],
+            heading=_("Instructors"),
+        ),
+        InlinePanel(
+            "materials",
+            heading=_("Course materials"),
+            label=_("Material"),
+            help_text=_(
+                "Documents from the centre's private collection 'Kursmateriell (bare "
+                "deltakere)', for confirmed participants and instructors only."
+            ),
         ),
         InlinePanel(
             "reserved_seats",
@@ -408,8 +449,19 @@ class CourseSession(Orderable):
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("starts"), default=time(9, 0))
     end_time = models.TimeField(_("ends"), default=time(15, 30))
+    meeting_url = models.URLField(
+        _("meeting link for this session"),
+        blank=True,
+        help_text=_(
+            "Digital and hybrid runs. Shown only to confirmed participants, from a while before "
+            "the session starts; never in public pages, feeds or the API."
+        ),
+    )
 
-    panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("start_time"), FieldPanel("end_time")])]
+    panels = [
+        FieldRowPanel([FieldPanel("date"), FieldPanel("start_time"), FieldPanel("end_time")]),
+        FieldPanel("meeting_url"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("session")
@@ -434,6 +486,20 @@ class CourseSession(Orderable):
     @property
     def hours(self):
         return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+    @property
+    def meeting_link_opens_at(self):
+        """When confirmed participants see this session's meeting link
+        (``MEETING_LINK_LEAD_MINUTES`` before the start)."""
+        return self.starts_at - timedelta(minutes=settings.MEETING_LINK_LEAD_MINUTES)
+
+    def released_meeting_url(self, now=None):
+        """The session's meeting link once it is released (and until the session ends) for
+        a digital or hybrid run, else "". Callers show it to confirmed participants only."""
+        now = now or timezone.now()
+        if not self.meeting_url or self.run.format == CourseFormat.IN_PERSON:
+            return ""
+        return self.meeting_url if self.meeting_link_opens_at <= now < self.ends_at else ""
 
     def clean(self):
         if self.start_time and self.end_time and self.end_time <= self.start_time:

@@ -6,8 +6,15 @@ provider's editors group on its ResourceCentrePage; NAPHA staff on the home page
 provider's editors reach exactly their own runs. ``run_policy`` is the policy registered with
 Wagtail for the run admin; ``organised_runs`` and ``organised_run`` apply the same rule to every
 organiser page outside the admin (attendance, participants, the organiser's calendar feed).
+
+Instructors (``CourseRun.instructors``, people of any centre) teach a run without organising
+it: ``taught_runs``/``taught_run`` admit organisers and the run's instructors to the
+organiser's *frontend* pages of that run (register, check-in screen, participant list,
+messages, materials). Instructors get no CMS rights: the admin and everything that changes
+the run itself (certificates, completion overrides, registrations) keep using ``run_policy``.
 """
 
+from django.db.models import Q
 from django.http import Http404
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -89,3 +96,31 @@ class RunObjectScopeMixin:
 
     def get_base_object_queryset(self):
         return runs_for_user(self.request.user)
+
+
+def taught_runs(user):
+    """The runs ``user`` organises or is named an instructor of (frontend pages only)."""
+    if not user.is_authenticated or not user.is_active:
+        return CourseRun.objects.none()
+    return CourseRun.objects.filter(
+        Q(pk__in=organised_runs(user).values("pk")) | Q(pk__in=user.taught_runs.values("pk"))
+    )
+
+
+def taught_run(user, run_id, queryset=None):
+    """The run ``run_id`` if ``user`` organises or teaches it, else Http404."""
+    runs = queryset if queryset is not None else CourseRun.objects.all()
+    run = runs.filter(pk=run_id, pk__in=taught_runs(user).values("pk")).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+def is_organiser(user, run):
+    """Whether ``user`` organises ``run`` (not merely teaches it)."""
+    return organised_runs(user).filter(pk=run.pk).exists()
+
+
+def may_close_register(user, run):
+    """Organisers close the register; instructors only when the run allows it."""
+    return run.instructors_may_close_register or is_organiser(user, run)

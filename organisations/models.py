@@ -216,6 +216,16 @@ class Membership(models.Model):
     )
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    # A coordinator's opt-in email about colleagues' registrations (reports.digests); the
+    # watermark is the end of the last period reported, so nothing is reported twice.
+    digest = models.CharField(
+        _("email about colleagues"),
+        max_length=10,
+        blank=True,
+        choices=[("", _("Never")), ("daily", _("Daily")), ("weekly", _("Weekly"))],
+        default="",
+    )
+    digest_watermark = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = MembershipQuerySet.as_manager()
 

@@ -28,6 +28,7 @@ class Composition:
     calendar: str = ""  # an iTIP object, sent as a text/calendar part with ``calendar_method``
     calendar_method: str = ""
     attachments: list = field(default_factory=list)  # (filename, bytes, content type)
+    reply_to: list = field(default_factory=list)  # addresses for the Reply-To header
 
 
 class Composer:

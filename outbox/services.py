@@ -157,6 +157,7 @@ def build_email(message, composition):
         composition.subject,
         composition.text,
         to=[message.to],
+        reply_to=composition.reply_to or None,
         headers={
             "Message-ID": message.message_id,
             "Content-Language": message.language,

@@ -40,7 +40,7 @@ def initial_form_data(form):
     data = {}
     for name, field in form.fields.items():
         value = form[name].value()
-        if isinstance(value, bool) or field.widget.input_type == "checkbox":
+        if isinstance(value, bool) or getattr(field.widget, "input_type", "") == "checkbox":
             if value:
                 data[name] = "on"
         elif value is not None:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "outbox",
     "calendars",
     "attendance",
+    "teaching",
     "reports",
     "training",
     "common",
@@ -310,6 +311,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "outbox.tasks.sweep_outbox", "schedule": 60.0},
     "sweep-calendars": {"task": "calendars.tasks.sweep_calendars", "schedule": 60.0},
     "send-reminders": {"task": "calendars.tasks.send_reminders", "schedule": 15 * 60.0},
+    "send-digests": {"task": "reports.tasks.send_digests", "schedule": 60 * 60.0},
     "purge-needs": {"task": "enrollment.tasks.purge_needs", "schedule": 6 * 60 * 60.0},
     "clear-expired-sessions": {
         "task": "people.tasks.clear_expired_sessions",
@@ -353,6 +355,9 @@ OUTBOX_LEASE_SECONDS = float(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 # Wagtail
 WAGTAIL_SITE_NAME = "IPS-kurs"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Every document goes through Wagtail's serve view, so the before_serve_document hook guards
+# course materials (teaching.services.materials); never a redirect to a public storage URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
@@ -371,6 +376,10 @@ ENROLLMENT_TEST_PAUSE_AFTER_CHECK = 0
 # Catalogue
 CATALOGUE_PAGE_SIZE = 20
 API_PAGE_SIZE = 50
+
+# Teaching a run: messages to participants, meeting links
+RUN_MESSAGES_PER_HOUR = int(os.environ.get("RUN_MESSAGES_PER_HOUR", "5"))
+MEETING_LINK_LEAD_MINUTES = int(os.environ.get("MEETING_LINK_LEAD_MINUTES", "60"))
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("organisasjon/", views.my_organisations, name="my_organisations"),
     path("organisasjon/<id:pk>/", views.organisation, name="organisation"),
     path("organisasjon/<id:pk>/inviter/", views.invite_colleague, name="invite_colleague"),
+    path("organisasjon/<id:pk>/varsler/", views.digest_settings, name="organisation_digest"),
     path(
         "organisasjon/<id:pk>/invitasjoner/<id:invitation_id>/trekk-tilbake/",
         views.withdraw,

@@ -15,6 +15,7 @@ from organisations.access import coordinated_organisation
 from organisations.models import Invitation, Membership
 from organisations.services.invitations import InvitationError, invite, withdraw_invitation
 from organisations.services.memberships import coordinated_organisations
+from reports.digests import PERIODS, set_digest
 
 from .forms import InviteForm, MemberFilterForm
 
@@ -56,6 +57,8 @@ def organisation(request, pk):
             "filters": filters,
             "invite_form": InviteForm(),
             "now": timezone.now(),
+            "digest": _own_membership(request.user, org).digest,
+            "digest_choices": Membership._meta.get_field("digest").choices,
             # Panels other apps add (e.g. a link to training readiness).
             "panels": [
                 panel(request, organisation=org) for panel in hooks.get_hooks("organisation_panels")
@@ -96,4 +99,22 @@ def withdraw(request, pk, invitation_id):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The invitation has been withdrawn."))
+    return redirect("organisation", pk=org.pk)
+
+
+def _own_membership(user, organisation):
+    return Membership.objects.current().get(user=user, organisation=organisation)
+
+
+@require_POST
+@login_required
+def digest_settings(request, pk):
+    """The coordinator opts in to (or out of) the daily or weekly digest about colleagues."""
+    org = coordinated_organisation(request.user, pk)
+    frequency = request.POST.get("digest", "")
+    if frequency and frequency not in PERIODS:
+        messages.error(request, _("Choose never, daily or weekly."))
+    else:
+        set_digest(_own_membership(request.user, org), frequency)
+        messages.success(request, _("Your email choice is saved."))
     return redirect("organisation", pk=org.pk)

@@ -1,10 +1,13 @@
-"""The organiser (/arrangor/; the participant list and run editing are in the Wagtail admin).
-Every view takes its run through ``courses.permissions.organised_run``, the course-run
-permission policy registered with Wagtail: any other run is a 404."""
+"""The organiser and the run's instructors (/arrangor/; registrations and run editing are in the
+Wagtail admin). The register, check-in screen, participant list and messages take their run
+through ``courses.permissions.taught_run`` (organisers and the run's instructors); certificate
+and completion actions through ``organised_run``, the course-run permission policy registered
+with Wagtail. Any other run is a 404."""
 
 from django.urls import path
 
 from attendance import views as attendance
+from teaching import views as teaching
 
 urlpatterns = [
     path("arrangor/kurs/<id:run_id>/", attendance.run_overview, name="run_attendance"),
@@ -39,4 +42,14 @@ urlpatterns = [
         attendance.certificates_zip,
         name="certificates_zip",
     ),
+]
+
+urlpatterns += [
+    path("arrangor/", teaching.my_runs, name="taught_runs"),
+    path(
+        "arrangor/kurs/<id:run_id>/deltakere/",
+        teaching.participant_list,
+        name="run_participant_list",
+    ),
+    path("arrangor/kurs/<id:run_id>/meldinger/", teaching.run_messages_view, name="run_messages"),
 ]

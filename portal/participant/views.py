@@ -3,7 +3,7 @@
 
 from django.db.models import Prefetch
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail import hooks
 
 from attendance.models import Certificate
@@ -12,6 +12,8 @@ from enrollment.models import Registration, RegistrationStatus
 from enrollment.services.registration import can_cancel
 from enrollment.services.waitlist import position, refresh_run
 from people.access import participant_required
+from teaching.models import RunMessage
+from teaching.services.materials import visible_materials
 
 
 @participant_required
@@ -42,10 +44,14 @@ def my_courses(request):
                 to_attr="valid_certificates",
             ),
             "attendance",
+            Prefetch("run_messages", queryset=RunMessage.objects.order_by("-sent_at", "-pk")),
         )
         .order_by("-created_at")
     )
+    language = translation.get_language()
+    now = timezone.now()
     today = timezone.localdate()
+    materials = visible_materials(registrations, now)
     groups = {"offered": [], "upcoming": [], "waitlisted": [], "past": [], "ended": []}
     for reg in registrations:
         sessions = reg.run.ordered_sessions()
@@ -53,6 +59,13 @@ def my_courses(request):
         reg.can_cancel = can_cancel(reg)
         reported = {a.session_id: a for a in reg.attendance.all()}
         reg.session_rows = [(s, reported.get(s.pk)) for s in sessions]
+        reg.meeting_rows = (
+            [(s, s.released_meeting_url(now)) for s in sessions if s.meeting_url]
+            if reg.status == RegistrationStatus.CONFIRMED and not finished
+            else []
+        )
+        reg.materials = materials.get(reg.pk, [])
+        reg.messages_shown = [(m.sent_at, *m.in_language(language)) for m in reg.run_messages.all()]
         if reg.status == RegistrationStatus.OFFERED:
             groups["offered"].append(reg)
         elif reg.status == RegistrationStatus.WAITLISTED:
