@@ -47,10 +47,16 @@ def _int(value):
     return safe_int(value)
 
 
+def _year(value):
+    """A year a date can hold and a report can mean; anything else is no filter."""
+    year = safe_int(value, maximum=9999)
+    return year if year is not None and year >= 1900 else None
+
+
 def _filters(params):
     return Filters(
-        year_from=_int(params.get("year_from")),
-        year_to=_int(params.get("year_to")),
+        year_from=_year(params.get("year_from")),
+        year_to=_year(params.get("year_to")),
         profession=params.get("profession")
         if params.get("profession") in Profession.values
         else "",

@@ -82,3 +82,10 @@ HUGE = "9" * 40
 )
 def test_huge_and_odd_numbers_in_urls(client, catalogue, url):
     assert client.get(url).status_code in (200, 404)
+
+
+@pytest.mark.parametrize("year", ["99999", "10000", "0", "1e3", "²"])
+def test_absurd_years_in_the_national_report_are_ignored(client, superuser, site, year):
+    client.force_login(superuser)
+    url = "/admin/reports/participation/"
+    assert client.get(url, {"year_from": year, "year_to": year}).status_code == 200
