@@ -66,7 +66,7 @@ test: install
 # (where it is still yesterday evening), just before midnight in Oslo, New Year's Eve, and the
 # night the clocks go forward. The clock runs on from each instant.
 CLOCK_TESTS ?= tests/attendance tests/calendars tests/enrollment tests/coordinators tests/reports \
-	tests/training tests/test_catalogue.py tests/test_api.py tests/people/test_invitations.py
+	tests/training tests/teaching tests/test_catalogue.py tests/test_api.py tests/people/test_invitations.py
 CLOCK_INSTANTS ?= "America/Los_Angeles|2027-01-14 20:30:00" "UTC|2027-06-30 21:58:30" \
 	"UTC|2026-12-31 22:55:00" "UTC|2027-03-28 00:50:00"
 test-clock: install

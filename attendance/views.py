@@ -67,13 +67,18 @@ def run_overview(request, run_id):
     for r in AttendanceRecord.objects.filter(session__run=run):
         records[(r.registration_id, r.session_id)] = r
     sessions = run.ordered_sessions()
+    # The newest current certificate per participant, in one query (newest last wins).
+    certificates = {
+        c.registration_id: c
+        for c in Certificate.objects.filter(
+            registration__run=run, superseded_by__isnull=True
+        ).order_by("issued_at", "pk")
+    }
     rows = [
         {
             "registration": p,
             "cells": [records.get((p.pk, s.pk)) for s in sessions],
-            "certificate": Certificate.objects.filter(
-                registration=p, superseded_by__isnull=True
-            ).first(),
+            "certificate": certificates.get(p.pk),
         }
         for p in participants
     ]

@@ -8,8 +8,9 @@ from icalendar import Calendar
 from attendance.models import AttendanceStatus
 from courses.models import CourseRun
 from courses.permissions import taught_runs
+from enrollment.services.registration import register
 from tests.calendars.conftest import edit_form, post_edit
-from tests.factories import make_person
+from tests.factories import make_participant, make_person
 
 TEACHER_PAGES = ["overview", "register", "checkin", "participants", "messages"]
 ORGANISER_ONLY = ["certificates_zip"]
@@ -150,3 +151,29 @@ def test_organiser_names_instructors_by_email_in_the_run_form(client, editor_a, 
         "Nils.Napha@example.no"
         in client.get(reverse("course_runs:edit", args=[run_a.pk])).content.decode()
     )
+
+
+def test_profile_links_an_instructor_to_their_runs(client, instructor_a, participant_a):
+    client.force_login(instructor_a)
+    page = client.get(reverse("profile")).content.decode()
+    assert reverse("taught_runs") in page
+    assert reverse("organiser_feed", args=[instructor_a.calendar_token]) in page
+    client.force_login(participant_a)
+    assert reverse("taught_runs") not in client.get(reverse("profile")).content.decode()
+
+
+@pytest.mark.parametrize("name", ["participants", "messages", "overview"])
+def test_teacher_pages_do_not_grow_with_participants(
+    client, django_assert_max_num_queries, run_a, instructor_a, employer, name
+):
+    def count():
+        client.force_login(instructor_a)
+        with django_assert_max_num_queries(100) as captured:
+            assert client.get(urls(run_a)[name]).status_code == 200
+        return len(captured)
+
+    register(run_a, make_participant(employer))
+    few = count()
+    for _ in range(6):
+        register(run_a, make_participant(employer))
+    assert count() == few
