@@ -303,6 +303,9 @@ ENROLLMENT_TEST_PAUSE_AFTER_CHECK = 0
 # Catalogue
 CATALOGUE_PAGE_SIZE = 20
 API_PAGE_SIZE = 50
+# How long the catalogue, the API and the public feeds keep a rendered listing at most. Any
+# change to what they show makes it stale at once (portal.public.listing_cache); 0 turns it off.
+PUBLIC_LISTING_CACHE_SECONDS = int(os.environ.get("PUBLIC_LISTING_CACHE_SECONDS", "600"))
 
 LOGGING = {
     "version": 1,

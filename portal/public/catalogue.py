@@ -5,13 +5,15 @@ import calendar
 from datetime import date
 
 from django import forms
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Prefetch, Subquery, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import ResourceCentrePage
-from courses.models import CourseFormat, CoursePage, CourseRun, CourseSession
-from enrollment.services.availability import with_availability
+from courses.models import CourseFormat, CoursePage, CourseRun, CourseSession, attach_providers
+from enrollment.models import Registration, RegistrationStatus
+from enrollment.services.availability import reservation_summaries, with_availability
 from geo.models import County
 from people.professions import Profession
 
@@ -33,6 +35,111 @@ def upcoming_runs():
         .with_providers()
     )
     return with_availability(runs)
+
+
+def listed_runs():
+    """Published, upcoming runs, lean: only what filtering, ordering and counting need (no
+    joins for display, no seat subqueries). Turn a page of them into runs to show with
+    ``runs_for_listing``."""
+    return CourseRun.objects.published().upcoming().order_by("first_date", "pk")
+
+
+def runs_for_listing(rows, providers=(), availability=True, now=None):
+    """The runs of ``rows`` ((id, first date) pairs, in listing order) with everything a
+    listing shows: course, place, sessions, provider, and with ``availability`` the seats
+    (``seats_left``, ``waitlist_length``) and open reservations (``open_reservations``).
+
+    Query budget: one for the runs (seat counts as subqueries over these runs only), one for
+    their sessions, one for reservations; providers come from ``providers`` (a query only
+    for a provider not among them).
+    """
+    rows = list(rows)
+    if not rows:
+        return []
+    runs = (
+        CourseRun.objects.filter(pk__in=[pk for pk, _first in rows])
+        .select_related("course", "municipality__county")
+        .prefetch_related(
+            Prefetch("sessions", queryset=CourseSession.objects.order_by("date", "start_time"))
+        )
+    )
+    if availability:
+        now = now or timezone.now()
+        runs = with_availability(runs, now).annotate(next_offer_ends=_next_offer_ends(now))
+    by_id = {run.pk: run for run in runs}
+    ordered = []
+    for pk, first_date in rows:
+        run = by_id.get(pk)
+        if run is not None:
+            run.first_date = first_date
+            ordered.append(run)
+    attach_providers(ordered, known=providers)
+    if availability:
+        reservation_summaries(ordered, now)
+    return ordered
+
+
+def _next_offer_ends(now):
+    offers = (
+        Registration.objects.filter(
+            run=OuterRef("pk"), status=RegistrationStatus.OFFERED, offer_expires_at__gt=now
+        )
+        .order_by("offer_expires_at")
+        .values("offer_expires_at")[:1]
+    )
+    return Subquery(offers)
+
+
+def seats_change_at(runs):
+    """When the seats shown for these runs (from ``runs_for_listing``) next change without
+    anyone saving anything: the first open offer running out or reservation being released.
+    None if neither."""
+    moments = [run.next_offer_ends for run in runs if getattr(run, "next_offer_ends", None)]
+    moments += [r.release_at for run in runs for r, _open in getattr(run, "open_reservations", ())]
+    return min(moments, default=None)
+
+
+class _CountedRows:
+    """What ``Paginator`` pages through: the lean rows of one page fetched together with the
+    total (a window count), so counting costs no query of its own; another page is fetched
+    only when the asked-for page does not exist."""
+
+    def __init__(self, queryset, offset, rows):
+        self.queryset = queryset
+        self.offset = offset
+        self.rows = [row[:2] for row in rows]
+        self.total = rows[0][2] if rows else None
+
+    def count(self):
+        if self.total is None:
+            self.total = self.queryset.count()
+        return self.total
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice) and (index.start or 0) == self.offset:
+            return self.rows
+        return list(self.queryset.values_list("pk", "first_date")[index])
+
+
+def paginate(runs, number, per_page):
+    """A page of a ``listed_runs`` queryset: ``page.object_list`` holds (id, first date)
+    pairs. One query (the page with a window count of all rows) unless the page number is
+    past the end (then one more for the count and one for the last page)."""
+    try:
+        wanted = max(1, int(number))
+    except (TypeError, ValueError):
+        wanted = 1
+    offset = (wanted - 1) * per_page
+    rows = list(
+        runs.annotate(total=Window(Count("pk"))).values_list("pk", "first_date", "total")[
+            offset : offset + per_page
+        ]
+    )
+    paginator = Paginator(_CountedRows(runs, offset, rows), per_page)
+    return paginator.get_page(number)
 
 
 def _month_choices():
@@ -107,7 +214,8 @@ class CatalogueFilterForm(forms.Form):
         return runs
 
 
-def filtered_runs(params, providers=None):
-    """Return ``(form, runs)`` for request parameters."""
+def filtered_runs(params, providers=None, lean=False):
+    """Return ``(form, runs)`` for request parameters; with ``lean``, the runs are a
+    ``listed_runs`` queryset (for ``paginate`` and ``runs_for_listing``)."""
     form = CatalogueFilterForm(params or None, providers=providers)
-    return form, form.filter(upcoming_runs())
+    return form, form.filter(listed_runs() if lean else upcoming_runs())
