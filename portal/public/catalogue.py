@@ -6,7 +6,9 @@ from datetime import date
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Subquery, Window
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,8 @@ from enrollment.models import Registration, RegistrationStatus
 from enrollment.services.availability import reservation_summaries, with_availability
 from geo.models import County
 from people.professions import Profession
+
+from . import listing_cache
 
 
 def upcoming_runs():
@@ -100,46 +104,65 @@ def seats_change_at(runs):
 
 
 class _CountedRows:
-    """What ``Paginator`` pages through: the lean rows of one page fetched together with the
-    total (a window count), so counting costs no query of its own; another page is fetched
-    only when the asked-for page does not exist."""
+    """What ``Paginator`` pages through: the lean rows of one page, fetched with the total,
+    so neither counting nor slicing costs another query."""
 
-    def __init__(self, queryset, offset, rows):
-        self.queryset = queryset
-        self.offset = offset
-        self.rows = [row[:2] for row in rows]
-        self.total = rows[0][2] if rows else None
+    def __init__(self, total, offset, rows):
+        self.total, self.offset, self.rows = total, offset, rows
 
     def count(self):
-        if self.total is None:
-            self.total = self.queryset.count()
         return self.total
 
     def __len__(self):
-        return self.count()
+        return self.total
 
     def __getitem__(self, index):
-        if isinstance(index, slice) and (index.start or 0) == self.offset:
-            return self.rows
-        return list(self.queryset.values_list("pk", "first_date")[index])
+        assert isinstance(index, slice) and (index.start or 0) == self.offset, index
+        return self.rows
 
 
 def paginate(runs, number, per_page):
-    """A page of a ``listed_runs`` queryset: ``page.object_list`` holds (id, first date)
-    pairs. One query (the page with a window count of all rows) unless the page number is
-    past the end (then one more for the count and one for the last page)."""
+    """A page of a ``listed_runs`` queryset, as ``Paginator.get_page`` would give it (a page
+    number that is not a number: the first page; past the end or below 1: the last), with
+    ``page.object_list`` holding (id, first date) pairs. One query: the rows are numbered and
+    counted by window functions and the page past the end is clamped to the last in SQL."""
     try:
-        wanted = max(1, int(number))
+        wanted = int(number) if number is not None else 1
     except (TypeError, ValueError):
         wanted = 1
-    offset = (wanted - 1) * per_page
-    rows = list(
-        runs.annotate(total=Window(Count("pk"))).values_list("pk", "first_date", "total")[
-            offset : offset + per_page
-        ]
+    offset = (wanted - 1) * per_page if wanted >= 1 else 10**12
+    numbered = runs.annotate(
+        total=Window(Count("pk")),
+        position=Window(RowNumber(), order_by=[F("first_date").asc(), F("pk").asc()]),
+    ).values_list("pk", "first_date", "total", "position")
+    sql, params = numbered.query.sql_with_params()
+    last_start = "((numbered.total - 1) / %s) * %s"
+    start = f"CASE WHEN %s < {last_start} THEN %s ELSE {last_start} END"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT numbered.* FROM ({sql}) numbered "  # noqa: S608 - our own compiled SQL
+            f"WHERE numbered.position > {start} AND numbered.position <= {start} + %s "
+            "ORDER BY numbered.position",
+            (*params, *(offset, per_page, per_page, offset, per_page, per_page) * 2, per_page),
+        )
+        rows = cursor.fetchall()
+    total = rows[0][2] if rows else 0
+    first_date = numbered.query.annotations["first_date"]
+    converters = connection.ops.get_db_converters(first_date) + first_date.get_db_converters(
+        connection
     )
-    paginator = Paginator(_CountedRows(runs, offset, rows), per_page)
-    return paginator.get_page(number)
+    pairs = []
+    for pk, day, _total, _position in rows:
+        for converter in converters:
+            day = converter(day, first_date, connection)
+        pairs.append((pk, day))
+    start_at = ((rows[0][3] - 1) // per_page) * per_page if rows else 0
+    paginator = Paginator(_CountedRows(total, start_at, pairs), per_page)
+    return paginator.get_page(start_at // per_page + 1 if rows else 1)
+
+
+def current_counties():
+    return list(County.objects.valid_on().order_by("name"))
 
 
 def _month_choices():
@@ -152,6 +175,11 @@ def _month_choices():
         if month > 12:
             year, month = year + 1, 1
     return choices
+
+
+def _search(text):
+    """Ids of the live course modules matching every word (kept while no page changes)."""
+    return [page.pk for page in CoursePage.objects.live().search(text, operator="and")]
 
 
 class CatalogueFilterForm(forms.Form):
@@ -170,16 +198,17 @@ class CatalogueFilterForm(forms.Form):
         error_messages={"invalid": _("Choose a month as YYYY-MM.")},
     )
 
-    def __init__(self, *args, providers=None, **kwargs):
+    def __init__(self, *args, providers=None, counties=None, **kwargs):
         super().__init__(*args, **kwargs)
         any_ = [("", _("All"))]
         self.fields["profession"].choices = any_ + list(Profession.choices)
         if providers is None:
             providers = ResourceCentrePage.objects.live().order_by("title")
+        self.providers = list(providers)
         self.fields["provider"].choices = any_ + [(p.slug, p.display_name) for p in providers]
-        self.fields["county"].choices = any_ + [
-            (c.number, c.name) for c in County.objects.valid_on().order_by("name")
-        ]
+        if counties is None:
+            counties = current_counties()
+        self.fields["county"].choices = any_ + [(c.number, c.name) for c in counties]
         self.fields["format"].choices = any_ + list(CourseFormat.choices)
         self.fields["month"].widget = forms.Select(choices=_month_choices())
 
@@ -194,7 +223,7 @@ class CatalogueFilterForm(forms.Form):
         if data.get("profession"):
             runs = runs.filter(course__audience=data["profession"])
         if data.get("provider"):
-            provider = ResourceCentrePage.objects.filter(slug=data["provider"]).first()
+            provider = next((p for p in self.providers if p.slug == data["provider"]), None)
             runs = runs.filter(course__path__startswith=provider.path) if provider else runs.none()
         if data.get("county"):
             runs = runs.filter(municipality__county__number=data["county"])
@@ -207,15 +236,17 @@ class CatalogueFilterForm(forms.Form):
                 first_date__gte=date(year, month, 1), first_date__lte=date(year, month, last_day)
             )
         if data.get("q"):
-            course_ids = [
-                page.pk for page in CoursePage.objects.live().search(data["q"], operator="and")
-            ]
+            course_ids = listing_cache.cached(
+                listing_cache.entry_key("search", data["q"]),
+                lambda: (_search(data["q"]), None),
+                version_key=listing_cache.PAGES_VERSION_KEY,
+            )
             runs = runs.filter(course_id__in=course_ids)
         return runs
 
 
-def filtered_runs(params, providers=None, lean=False):
+def filtered_runs(params, providers=None, lean=False, counties=None):
     """Return ``(form, runs)`` for request parameters; with ``lean``, the runs are a
     ``listed_runs`` queryset (for ``paginate`` and ``runs_for_listing``)."""
-    form = CatalogueFilterForm(params or None, providers=providers)
+    form = CatalogueFilterForm(params or None, providers=providers, counties=counties)
     return form, form.filter(listed_runs() if lean else upcoming_runs())

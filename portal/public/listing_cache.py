@@ -41,6 +41,9 @@ from enrollment.signals import registration_changed
 from geo.models import County, Municipality
 
 VERSION_KEY = "public-listing:version"
+# Only pages and places: what the filters offer (providers, counties) is kept under it, so a
+# registration does not make the catalogue look them up again.
+PAGES_VERSION_KEY = "public-listing:pages-version"
 
 
 def _code_token():
@@ -69,15 +72,30 @@ def bump():
     return version
 
 
-def listings_changed(**kwargs):
-    """A change that a listing may show: bump now and once more when it commits."""
+def bump_all():
+    """Also what pages and places decide (the filters' choices)."""
+    cache.set(PAGES_VERSION_KEY, secrets.token_hex(8), None)
+    return bump()
+
+
+def _now_and_on_commit(bumper):
     if not enabled():
         return
-    bump()
+    bumper()
     if connection.in_atomic_block and not any(
-        entry[1] is bump for entry in connection.run_on_commit
+        entry[1] is bumper for entry in connection.run_on_commit
     ):
-        transaction.on_commit(bump)
+        transaction.on_commit(bumper)
+
+
+def listings_changed(**kwargs):
+    """A change that a listing may show: bump now and once more when it commits."""
+    _now_and_on_commit(bump)
+
+
+def pages_changed(**kwargs):
+    """A page or place changed: the filters' choices too."""
+    _now_and_on_commit(bump_all)
 
 
 def entry_key(*parts):
@@ -85,17 +103,17 @@ def entry_key(*parts):
     return "public-listing:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cached(key, build):
+def cached(key, build, version_key=VERSION_KEY):
     """The value for ``key`` (from ``entry_key``): from the cache when still current, else
     ``build()`` → (value, expires_at or None), stored under the version read before
     building."""
     if not enabled():
         return build()[0]
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
+    found = cache.get_many([version_key, key])
+    version = found.get(version_key)
     if version is None:
-        cache.add(VERSION_KEY, secrets.token_hex(8), None)
-        version = cache.get(VERSION_KEY)
+        cache.add(version_key, secrets.token_hex(8), None)
+        version = cache.get(version_key)
     now = timezone.now()
     entry = found.get(key)
     if entry is not None and entry[0] == version and entry[1] > now:
@@ -114,11 +132,10 @@ def cached(key, build):
 
 def connect():
     """Called from ``PortalConfig.ready``."""
+    for model in (CourseRun, CourseSession, ReservedSeats, Registration):
+        post_save.connect(listings_changed, sender=model, dispatch_uid=f"listing-{model}")
+        post_delete.connect(listings_changed, sender=model, dispatch_uid=f"listing-d-{model}")
     for model in (
-        CourseRun,
-        CourseSession,
-        ReservedSeats,
-        Registration,
         CoursePage,
         CourseCatalogPage,
         ResourceCentrePage,
@@ -126,8 +143,9 @@ def connect():
         County,
         Municipality,
     ):
-        post_save.connect(listings_changed, sender=model, dispatch_uid=f"listing-{model}")
-        post_delete.connect(listings_changed, sender=model, dispatch_uid=f"listing-d-{model}")
-    for signal in (page_published, page_unpublished, post_page_move, registration_changed):
-        signal.connect(listings_changed, dispatch_uid=f"listing-{signal}")
+        post_save.connect(pages_changed, sender=model, dispatch_uid=f"listing-{model}")
+        post_delete.connect(pages_changed, sender=model, dispatch_uid=f"listing-d-{model}")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(pages_changed, dispatch_uid=f"listing-{signal}")
+    registration_changed.connect(listings_changed, dispatch_uid="listing-registration")
     run_edited.connect(listings_changed, dispatch_uid="listing-run-edited")

@@ -19,7 +19,14 @@ from courses.ical import ics_response, runs_calendar
 from courses.models import CoursePage
 
 from . import listing_cache
-from .catalogue import filtered_runs, listed_runs, paginate, runs_for_listing, seats_change_at
+from .catalogue import (
+    current_counties,
+    filtered_runs,
+    listed_runs,
+    paginate,
+    runs_for_listing,
+    seats_change_at,
+)
 
 FEED_MAX_AGE = 900  # seconds a calendar client or proxy may keep a public feed
 API_MAX_AGE = 60
@@ -29,13 +36,22 @@ def _params(request):
     return tuple(sorted(request.GET.lists()))
 
 
+def filter_choices():
+    """The providers and counties the catalogue's filters offer (for the listing cache)."""
+    return (list(ResourceCentrePage.objects.live().order_by("title")), current_counties()), None
+
+
 def render_catalogue(request, page):
     """The catalogue page: the listing (filters, runs with seats, pages) comes from the
     listing cache, built in a fixed number of queries when it is stale."""
 
     def build():
-        providers = list(ResourceCentrePage.objects.live().order_by("title"))
-        form, runs = filtered_runs(request.GET, providers=providers, lean=True)
+        providers, counties = listing_cache.cached(
+            listing_cache.entry_key("filter-choices"),
+            filter_choices,
+            version_key=listing_cache.PAGES_VERSION_KEY,
+        )
+        form, runs = filtered_runs(request.GET, providers, lean=True, counties=counties)
         page_obj = paginate(runs, request.GET.get("page"), settings.CATALOGUE_PAGE_SIZE)
         page_obj.object_list = runs_for_listing(page_obj.object_list, providers)
         query = request.GET.copy()
