@@ -5,6 +5,7 @@ import calendar
 from datetime import date
 
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Window
@@ -135,7 +136,10 @@ def paginate(runs, number, per_page):
         total=Window(Count("pk")),
         position=Window(RowNumber(), order_by=[F("first_date").asc(), F("pk").asc()]),
     ).values_list("pk", "first_date", "total", "position")
-    sql, params = numbered.query.sql_with_params()
+    try:
+        sql, params = numbered.query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing (a search without hits)
+        return Paginator(_CountedRows(0, 0, []), per_page).get_page(1)
     last_start = "((numbered.total - 1) / %s) * %s"
     start = f"CASE WHEN %s < {last_start} THEN %s ELSE {last_start} END"
     with connection.cursor() as cursor:
