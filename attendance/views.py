@@ -8,19 +8,17 @@ read their organisation's attendance and certificates; anyone can verify a certi
 (rate-limited).
 """
 
-import io
-import zipfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.archives import stream_zip
 from common.client_ip import client_ip
 from common.errors import RuleError
 from courses.models import CourseRun, CourseSession
@@ -234,13 +232,14 @@ def certificates_zip(request, run_id):
     certificates = Certificate.objects.filter(
         registration__run=run, revoked_at__isnull=True, superseded_by__isnull=True
     )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for certificate in certificates:
-            with certificate.pdf.open("rb") as handle:
-                name = f"{certificate.participant_name} {certificate.code}.pdf".replace("/", "-")
-                archive.writestr(name, handle.read())
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    files = (
+        (
+            f"{certificate.participant_name} {certificate.code}.pdf".replace("/", "-"),
+            lambda certificate=certificate: certificate.pdf.open("rb"),
+        )
+        for certificate in certificates.iterator()
+    )
+    response = StreamingHttpResponse(stream_zip(files), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="kursbevis-{run.pk}.zip"'
     return response
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from icalendar import Event
 
+from common.http import conditional
 from courses.ical import ics_response, new_calendar, public_run_events
 from courses.models import CourseSession, RunStatus, attach_providers
 from courses.permissions import taught_runs
@@ -60,8 +61,7 @@ def personal_feed(request, token):
             event.add("status", "CONFIRMED")
             cal.add_component(event)
     response = ics_response(cal.to_ical(), "mine-kurs.ics")
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    return conditional(request, response, public=False, max_age=300)
 
 
 @require_safe
@@ -85,8 +85,7 @@ def organiser_feed(request, token):
                 event["status"] = "TENTATIVE"
             cal.add_component(event)
     response = ics_response(cal.to_ical(), "kurs-jeg-arrangerer.ics")
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    return conditional(request, response, public=False, max_age=300)
 
 
 @require_POST

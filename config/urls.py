@@ -22,6 +22,12 @@ urlpatterns = [
     *feeds,
 ]
 
+if settings.BENCH_BARE_VIEW:
+    # Only for `manage.py bench --http-reads`: a plain view through the same middleware.
+    from devtools.bench_reads import bare_view
+
+    urlpatterns.insert(0, path("bench/bare/", bare_view))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -144,17 +144,17 @@ class RunStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-def attach_providers(runs):
+def attach_providers(runs, known=()):
     """Set ``run.provider`` (the ResourceCentrePage above the run's course, or None) on each
-    run with one query: providers are ancestors in the page tree. Returns the runs."""
+    run with one query: providers are ancestors in the page tree. Providers already loaded
+    can be passed as ``known``; then the query is only for others (none if all are known).
+    Returns the runs."""
     runs = list(runs)
     depth_len = CoursePage.steplen * 3  # root, home page, provider
-    prefixes = {run.course.path[:depth_len] for run in runs}
-    providers = (
-        {p.path: p for p in ResourceCentrePage.objects.filter(path__in=prefixes)}
-        if prefixes
-        else {}
-    )
+    providers = {p.path: p for p in known}
+    prefixes = {run.course.path[:depth_len] for run in runs} - set(providers)
+    if prefixes:
+        providers.update((p.path, p) for p in ResourceCentrePage.objects.filter(path__in=prefixes))
     for run in runs:
         run.provider = providers.get(run.course.path[:depth_len])
     return runs

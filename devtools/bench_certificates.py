@@ -13,9 +13,12 @@ from datetime import time as dtime
 from datetime import timedelta
 from unittest import mock
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from weasyprint import HTML
 
 from attendance.models import AttendanceRecord, Certificate, CertificateBatch
 from attendance.services import certificates as certificate_service
@@ -116,15 +119,16 @@ def bench_certificates(stdout, count):
         warm_ms = (time.perf_counter() - warm) * 1000
 
         batch = CertificateBatch.objects.create(run=run, total=count)
-        with mock.patch.object(certificate_service, "_email", lambda certificate, pdf: None):
+        with mock.patch.object(certificate_service, "_email", lambda certificate: None):
             start = time.perf_counter()
             generate_certificates(batch.pk)
             elapsed = time.perf_counter() - start
         issued = Certificate.objects.filter(registration__run=run).count()
         sizes = [c.pdf.size for c in Certificate.objects.filter(registration__run=run)[:20]]
 
-        # Render alone, and queuing the email with the PDF attached, on a few samples.
-        renders, emails = [], []
+        # Render alone, bare WeasyPrint on the same HTML, and queuing the email with the PDF
+        # attached, on a few samples.
+        renders, emails, bare, bare_shared = [], [], [], []
         for certificate in list(Certificate.objects.filter(registration__run=run)[:10]):
             context = certificate_service.certificate_context(
                 name=certificate.participant_name,
@@ -136,12 +140,24 @@ def bench_certificates(stdout, count):
                 code=certificate.code,
                 template=None,
             )
+            with translation.override("nb"):
+                html = render_to_string(
+                    "attendance/certificate.html", {**context, "language": "nb"}
+                )
             t = time.perf_counter()
-            pdf = certificate_service.render_pdf(context, "nb")
+            HTML(string=html, base_url=settings.SITE_BASE_URL).write_pdf(pdf_variant="pdf/ua-1")
+            bare.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            HTML(string=html, base_url=settings.SITE_BASE_URL).write_pdf(
+                pdf_variant="pdf/ua-1", font_config=certificate_service.font_config()
+            )
+            bare_shared.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            certificate_service.render_pdf(context, "nb")
             renders.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
             with transaction.atomic():
-                certificate_service._email(certificate, pdf)
+                certificate_service._email(certificate)
                 transaction.set_rollback(True)  # keep it out of the outbox
             emails.append((time.perf_counter() - t) * 1000)
         del sample
@@ -153,6 +169,14 @@ def bench_certificates(stdout, count):
         stdout.write(f"certificates per second         {issued / elapsed:8.2f}")
         stdout.write(f"ms per certificate              {elapsed * 1000 / max(issued, 1):8.0f}")
         stdout.write(f"render only, median             {statistics.median(renders):8.0f} ms")
+        per_certificate = elapsed * 1000 / max(issued, 1)
+        stdout.write(f"bare WeasyPrint, same HTML, med {statistics.median(bare):8.0f} ms")
+        shared = statistics.median(bare_shared)
+        stdout.write(f"  with one font config, median  {shared:8.0f} ms")
+        stdout.write(
+            f"pipeline / bare WeasyPrint      {per_certificate / statistics.median(bare):8.2f}x"
+            f"  (against bare with one font config {per_certificate / shared:.2f}x)"
+        )
         stdout.write(f"queue email (not in total), med {statistics.median(emails):8.1f} ms")
         stdout.write(f"PDF size, median                {statistics.median(sizes) / 1024:8.1f} KB")
     finally:

@@ -376,6 +376,11 @@ ENROLLMENT_TEST_PAUSE_AFTER_CHECK = 0
 # Catalogue
 CATALOGUE_PAGE_SIZE = 20
 API_PAGE_SIZE = 50
+# How long the catalogue, the API and the public feeds keep a rendered listing at most. Any
+# change to what they show makes it stale at once (portal.public.listing_cache); 0 turns it off.
+# `manage.py bench --http-reads` serves a bare view at /bench/bare/ to compare with.
+BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW")
+PUBLIC_LISTING_CACHE_SECONDS = int(os.environ.get("PUBLIC_LISTING_CACHE_SECONDS", "600"))
 
 # Teaching a run: messages to participants, meeting links
 RUN_MESSAGES_PER_HOUR = int(os.environ.get("RUN_MESSAGES_PER_HOUR", "5"))

@@ -121,28 +121,29 @@ def seat_state(run, now):
 
 def reservation_summaries(runs, now=None):
     """Attach ``run.open_reservations`` = [(reservation, seats still reserved)] to each run,
-    with two queries for the whole list."""
+    with one query for the whole list (the seats each reservation's profession holds are a
+    subquery per open reservation)."""
     now = now or timezone.now()
     runs = list(runs)
     ids = [run.pk for run in runs]
     reservations = {}
-    for reservation in ReservedSeats.objects.filter(run_id__in=ids, release_at__gt=now):
-        reservations.setdefault(reservation.run_id, []).append(reservation)
-    counts = Counter()
-    if reservations:
-        rows = (
-            Registration.objects.filter(run_id__in=list(reservations))
+    if ids:
+        held = (
+            Registration.objects.filter(run=OuterRef("run_id"), profession=OuterRef("profession"))
             .filter(holding_q(now))
             .order_by()
-            .values_list("run_id", "profession")
+            .values("run")
             .annotate(n=Count("pk"))
+            .values("n")
         )
-        for run_id, profession, n in rows:
-            counts[(run_id, profession)] = n
+        open_reservations = ReservedSeats.objects.filter(
+            run_id__in=ids, release_at__gt=now
+        ).annotate(seats_held=Coalesce(Subquery(held, output_field=IntegerField()), Value(0)))
+        for reservation in open_reservations:
+            reservations.setdefault(reservation.run_id, []).append(reservation)
     for run in runs:
         run.open_reservations = [
-            (r, max(0, r.seats - counts[(run.pk, r.profession)]))
-            for r in reservations.get(run.pk, [])
+            (r, max(0, r.seats - r.seats_held)) for r in reservations.get(run.pk, [])
         ]
     return runs
 

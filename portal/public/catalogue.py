@@ -5,16 +5,23 @@ import calendar
 from datetime import date
 
 from django import forms
-from django.db.models import Prefetch
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import ResourceCentrePage
 from common.params import search_terms
-from courses.models import CourseFormat, CoursePage, CourseRun, CourseSession
-from enrollment.services.availability import with_availability
+from courses.models import CourseFormat, CoursePage, CourseRun, CourseSession, attach_providers
+from enrollment.models import Registration, RegistrationStatus
+from enrollment.services.availability import reservation_summaries, with_availability
 from geo.models import County
 from people.professions import Profession
+
+from . import listing_cache
 
 
 def upcoming_runs():
@@ -36,6 +43,133 @@ def upcoming_runs():
     return with_availability(runs)
 
 
+def listed_runs():
+    """Published, upcoming runs, lean: only what filtering, ordering and counting need (no
+    joins for display, no seat subqueries). Turn a page of them into runs to show with
+    ``runs_for_listing``."""
+    return CourseRun.objects.published().upcoming().order_by("first_date", "pk")
+
+
+def runs_for_listing(rows, providers=(), availability=True, now=None):
+    """The runs of ``rows`` ((id, first date) pairs, in listing order) with everything a
+    listing shows: course, place, sessions, provider, and with ``availability`` the seats
+    (``seats_left``, ``waitlist_length``) and open reservations (``open_reservations``).
+
+    Query budget: one for the runs (seat counts as subqueries over these runs only), one for
+    their sessions, one for reservations; providers come from ``providers`` (a query only
+    for a provider not among them).
+    """
+    rows = list(rows)
+    if not rows:
+        return []
+    runs = (
+        CourseRun.objects.filter(pk__in=[pk for pk, _first in rows])
+        .select_related("course", "municipality__county")
+        .prefetch_related(
+            Prefetch("sessions", queryset=CourseSession.objects.order_by("date", "start_time"))
+        )
+    )
+    if availability:
+        now = now or timezone.now()
+        runs = with_availability(runs, now).annotate(next_offer_ends=_next_offer_ends(now))
+    by_id = {run.pk: run for run in runs}
+    ordered = []
+    for pk, first_date in rows:
+        run = by_id.get(pk)
+        if run is not None:
+            run.first_date = first_date
+            ordered.append(run)
+    attach_providers(ordered, known=providers)
+    if availability:
+        reservation_summaries(ordered, now)
+    return ordered
+
+
+def _next_offer_ends(now):
+    offers = (
+        Registration.objects.filter(
+            run=OuterRef("pk"), status=RegistrationStatus.OFFERED, offer_expires_at__gt=now
+        )
+        .order_by("offer_expires_at")
+        .values("offer_expires_at")[:1]
+    )
+    return Subquery(offers)
+
+
+def seats_change_at(runs):
+    """When the seats shown for these runs (from ``runs_for_listing``) next change without
+    anyone saving anything: the first open offer running out or reservation being released.
+    None if neither."""
+    moments = [run.next_offer_ends for run in runs if getattr(run, "next_offer_ends", None)]
+    moments += [r.release_at for run in runs for r, _open in getattr(run, "open_reservations", ())]
+    return min(moments, default=None)
+
+
+class _CountedRows:
+    """What ``Paginator`` pages through: the lean rows of one page, fetched with the total,
+    so neither counting nor slicing costs another query."""
+
+    def __init__(self, total, offset, rows):
+        self.total, self.offset, self.rows = total, offset, rows
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, index):
+        assert isinstance(index, slice) and (index.start or 0) == self.offset, index
+        return self.rows
+
+
+def paginate(runs, number, per_page):
+    """A page of a ``listed_runs`` queryset, as ``Paginator.get_page`` would give it (a page
+    number that is not a number: the first page; past the end or below 1: the last), with
+    ``page.object_list`` holding (id, first date) pairs. One query: the rows are numbered and
+    counted by window functions and the page past the end is clamped to the last in SQL."""
+    try:
+        wanted = int(number) if number is not None else 1
+    except (TypeError, ValueError):
+        wanted = 1
+    offset = (wanted - 1) * per_page if wanted >= 1 else 10**12
+    numbered = runs.annotate(
+        total=Window(Count("pk")),
+        position=Window(RowNumber(), order_by=[F("first_date").asc(), F("pk").asc()]),
+    ).values_list("pk", "first_date", "total", "position")
+    try:
+        sql, params = numbered.query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing (a search without hits)
+        return Paginator(_CountedRows(0, 0, []), per_page).get_page(1)
+    last_start = "((numbered.total - 1) / %s) * %s"
+    start = f"CASE WHEN %s < {last_start} THEN %s ELSE {last_start} END"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT numbered.* FROM ({sql}) numbered "  # noqa: S608 - our own compiled SQL
+            f"WHERE numbered.position > {start} AND numbered.position <= {start} + %s "
+            "ORDER BY numbered.position",
+            (*params, *(offset, per_page, per_page, offset, per_page, per_page) * 2, per_page),
+        )
+        rows = cursor.fetchall()
+    total = rows[0][2] if rows else 0
+    first_date = numbered.query.annotations["first_date"]
+    converters = connection.ops.get_db_converters(first_date) + first_date.get_db_converters(
+        connection
+    )
+    pairs = []
+    for pk, day, _total, _position in rows:
+        for converter in converters:
+            day = converter(day, first_date, connection)
+        pairs.append((pk, day))
+    start_at = ((rows[0][3] - 1) // per_page) * per_page if rows else 0
+    paginator = Paginator(_CountedRows(total, start_at, pairs), per_page)
+    return paginator.get_page(start_at // per_page + 1 if rows else 1)
+
+
+def current_counties():
+    return list(County.objects.valid_on().order_by("name"))
+
+
 def _month_choices():
     today = timezone.localdate()
     choices = [("", _("Any month"))]
@@ -46,6 +180,15 @@ def _month_choices():
         if month > 12:
             year, month = year + 1, 1
     return choices
+
+
+def _search(text):
+    """Ids of the live course modules matching every word (kept while no page changes); quotes
+    and operators the search backends would read as syntax are dropped first."""
+    terms = search_terms(text)
+    if not terms:
+        return []
+    return [page.pk for page in CoursePage.objects.live().search(terms, operator="and")]
 
 
 class CatalogueFilterForm(forms.Form):
@@ -64,16 +207,17 @@ class CatalogueFilterForm(forms.Form):
         error_messages={"invalid": _("Choose a month as YYYY-MM.")},
     )
 
-    def __init__(self, *args, providers=None, **kwargs):
+    def __init__(self, *args, providers=None, counties=None, **kwargs):
         super().__init__(*args, **kwargs)
         any_ = [("", _("All"))]
         self.fields["profession"].choices = any_ + list(Profession.choices)
         if providers is None:
             providers = ResourceCentrePage.objects.live().order_by("title")
+        self.providers = list(providers)
         self.fields["provider"].choices = any_ + [(p.slug, p.display_name) for p in providers]
-        self.fields["county"].choices = any_ + [
-            (c.number, c.name) for c in County.objects.valid_on().order_by("name")
-        ]
+        if counties is None:
+            counties = current_counties()
+        self.fields["county"].choices = any_ + [(c.number, c.name) for c in counties]
         self.fields["format"].choices = any_ + list(CourseFormat.choices)
         self.fields["month"].widget = forms.Select(choices=_month_choices())
 
@@ -88,7 +232,7 @@ class CatalogueFilterForm(forms.Form):
         if data.get("profession"):
             runs = runs.filter(course__audience=data["profession"])
         if data.get("provider"):
-            provider = ResourceCentrePage.objects.filter(slug=data["provider"]).first()
+            provider = next((p for p in self.providers if p.slug == data["provider"]), None)
             runs = runs.filter(course__path__startswith=provider.path) if provider else runs.none()
         if data.get("county"):
             runs = runs.filter(municipality__county__number=data["county"])
@@ -101,17 +245,17 @@ class CatalogueFilterForm(forms.Form):
                 first_date__gte=date(year, month, 1), first_date__lte=date(year, month, last_day)
             )
         if data.get("q"):
-            terms = search_terms(data["q"])
-            course_ids = (
-                [page.pk for page in CoursePage.objects.live().search(terms, operator="and")]
-                if terms
-                else []
+            course_ids = listing_cache.cached(
+                listing_cache.entry_key("search", data["q"]),
+                lambda: (_search(data["q"]), None),
+                version_key=listing_cache.PAGES_VERSION_KEY,
             )
             runs = runs.filter(course_id__in=course_ids)
         return runs
 
 
-def filtered_runs(params, providers=None):
-    """Return ``(form, runs)`` for request parameters."""
-    form = CatalogueFilterForm(params or None, providers=providers)
-    return form, form.filter(upcoming_runs())
+def filtered_runs(params, providers=None, lean=False, counties=None):
+    """Return ``(form, runs)`` for request parameters; with ``lean``, the runs are a
+    ``listed_runs`` queryset (for ``paginate`` and ``runs_for_listing``)."""
+    form = CatalogueFilterForm(params or None, providers=providers, counties=counties)
+    return form, form.filter(listed_runs() if lean else upcoming_runs())

@@ -5,22 +5,32 @@ The pages below do not know about seats, so their templates ask here:
 
 from django import template
 
-from enrollment.services.availability import reservation_summaries
-
-from ..public.catalogue import upcoming_runs as catalogue_runs
+from ..public import listing_cache
+from ..public.catalogue import listed_runs, runs_for_listing, seats_change_at
 
 register = template.Library()
 
 
 @register.simple_tag
 def upcoming_runs(provider=None, course=None, limit=None):
-    """Upcoming published runs, with seats, reservations and providers (a fixed number of
-    queries), optionally of one provider's subtree or one course module."""
-    runs = catalogue_runs()
-    if provider is not None:
-        runs = runs.filter(course__path__startswith=provider.path)
-    if course is not None:
-        runs = runs.filter(course=course)
-    if limit:
-        runs = runs[:limit]
-    return reservation_summaries(runs)
+    """Upcoming published runs, with seats, reservations and providers, optionally of one
+    provider's subtree or one course module: from the listing cache (no query), or built in
+    a fixed number of queries."""
+
+    def build():
+        runs = listed_runs()
+        if provider is not None:
+            runs = runs.filter(course__path__startswith=provider.path)
+        if course is not None:
+            runs = runs.filter(course=course)
+        rows = runs.values_list("pk", "first_date")
+        shown = runs_for_listing(rows[:limit] if limit else rows)
+        return shown, seats_change_at(shown)
+
+    key = listing_cache.entry_key(
+        "upcoming-runs",
+        provider.pk if provider is not None else None,
+        course.pk if course is not None else None,
+        limit,
+    )
+    return listing_cache.cached(key, build)

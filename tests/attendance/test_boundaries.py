@@ -213,7 +213,8 @@ def test_organisers_zip_has_one_pdf_per_valid_certificate(client, editor_a, past
     response = client.get(zip_url(past_run))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert response.streaming  # sent while it is written, not built in memory first
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     names = archive.namelist()
     assert len(names) == 2
     expected = {stored_pdf(c) for c in certificates[:2]}

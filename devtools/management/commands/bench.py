@@ -17,6 +17,7 @@ from devtools.bench_certificates import bench_certificates
 from devtools.bench_http import bench_http_registrations
 from devtools.bench_invitations import bench_invitations
 from devtools.bench_readiness import bench_readiness
+from devtools.bench_reads import bench_http_reads
 from devtools.bench_registrations import bench_registrations, bench_spreadsheet
 
 PAGES = [
@@ -63,6 +64,13 @@ class Command(BaseCommand):
             "(PostgreSQL and Redis), as the pretix peer harness measures orders.",
         )
         parser.add_argument(
+            "--http-reads",
+            action="store_true",
+            help="Instead of pages: requests/s of the catalogue, a run page, the API and the "
+            "feed under gunicorn, each against a bare view through the same stack, at 25 runs "
+            "and at all runs (PostgreSQL and Redis).",
+        )
+        parser.add_argument(
             "--clients", type=int, default=0, help="Concurrent clients (default: 50)."
         )
         parser.add_argument(
@@ -82,6 +90,9 @@ class Command(BaseCommand):
     def handle(self, *args, repeat, registrations, rounds, spreadsheet, invitations, **options):
         if options.get("http_registrations"):
             bench_http_registrations(self.stdout, clients=options["clients"])
+            return
+        if options.get("http_reads"):
+            bench_http_reads(self.stdout, clients=options["clients"] or 8)
             return
         if options.get("readiness"):
             bench_readiness(self.stdout, repeat=repeat)

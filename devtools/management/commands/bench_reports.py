@@ -2,6 +2,9 @@
 
 python manage.py seed_demo --scale      # ~200,000 registrations, ~600,000 attendance rows
 python manage.py bench_reports
+
+Each national report is also answered by hand-written SQL (``devtools/reports_sql.py``: both of
+its tables, one statement each) and the page's time is printed as a ratio of it.
 """
 
 import statistics
@@ -14,17 +17,47 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from attendance.models import AttendanceRecord
+from devtools.reports_sql import national_answer
 from enrollment.models import Registration
 
+# label, URL, and the same answer by hand-written SQL: (by, period, per) or None
 REPORTS = [
-    ("national, by profession", "/admin/reports/participation/?by=profession"),
-    ("national, by county", "/admin/reports/participation/?by=county&period=quarter"),
-    ("national, by course", "/admin/reports/participation/?by=course&per=course"),
-    ("national, by provider", "/admin/reports/participation/?by=provider"),
-    ("national, by grant recipient", "/admin/reports/participation/?by=employer"),
-    ("national, by month", "/admin/reports/participation/?by=period&period=month"),
-    ("national, XLSX export", "/admin/reports/participation/?by=county&export=xlsx"),
-    ("provider runs (all runs)", "/admin/reports/my-runs/"),
+    (
+        "national, by profession",
+        "/admin/reports/participation/?by=profession",
+        ("profession", "quarter", "county"),
+    ),
+    (
+        "national, by county",
+        "/admin/reports/participation/?by=county&period=quarter",
+        ("county", "quarter", "county"),
+    ),
+    (
+        "national, by course",
+        "/admin/reports/participation/?by=course&per=course",
+        ("course", "quarter", "course"),
+    ),
+    (
+        "national, by provider",
+        "/admin/reports/participation/?by=provider",
+        ("provider", "quarter", "county"),
+    ),
+    (
+        "national, by grant recipient",
+        "/admin/reports/participation/?by=employer",
+        ("employer", "quarter", "county"),
+    ),
+    (
+        "national, by month",
+        "/admin/reports/participation/?by=period&period=month",
+        ("period", "month", "county"),
+    ),
+    (
+        "national, XLSX export",
+        "/admin/reports/participation/?by=county&export=xlsx",
+        ("county", "quarter", "county"),
+    ),
+    ("provider runs (all runs)", "/admin/reports/my-runs/", None),
 ]
 
 
@@ -42,8 +75,18 @@ class Command(BaseCommand):
             f"{connection.vendor}: {Registration.objects.count()} registrations, "
             f"{AttendanceRecord.objects.count()} attendance rows"
         )
-        self.stdout.write(f"{'report':32} {'median ms':>10} {'max ms':>8} {'queries':>8}")
-        for label, url in REPORTS:
+        self.stdout.write(
+            f"{'report':32} {'median ms':>10} {'max ms':>8} {'queries':>8} "
+            f"{'SQL ms':>8} {'ratio':>6}"
+        )
+        for label, url, same_answer in REPORTS:
+            by_hand = []
+            if same_answer and connection.vendor == "postgresql":
+                for _ in range(repeat):
+                    with connection.cursor() as cursor:
+                        start = time.perf_counter()
+                        national_answer(cursor, *same_answer)
+                        by_hand.append((time.perf_counter() - start) * 1000)
             timings = []
             for _ in range(repeat):
                 with CaptureQueriesContext(connection) as queries:
@@ -52,7 +95,9 @@ class Command(BaseCommand):
                     timings.append((time.perf_counter() - start) * 1000)
                 if response.status_code != 200:
                     self.stderr.write(f"{url}: {response.status_code}")
+            page = statistics.median(timings)
+            hand = statistics.median(by_hand) if by_hand else None
             self.stdout.write(
-                f"{label:32} {statistics.median(timings):10.0f} {max(timings):8.0f} "
-                f"{len(queries):8d}"
+                f"{label:32} {page:10.0f} {max(timings):8.0f} {len(queries):8d} "
+                + (f"{hand:8.0f} {page / hand:5.2f}x" if hand else f"{'–':>8} {'–':>6}")
             )
