@@ -1,6 +1,8 @@
 """Public views: catalogue, calendar feeds and the read-only JSON API. Thin: filtering lives in
 ``portal.public.catalogue``, availability in ``enrollment.services.availability``."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import JsonResponse
@@ -130,3 +132,25 @@ def api_runs(request):
     )
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+# When the statement below was last reviewed (Digdir: the date must be on the statement).
+STATEMENT_UPDATED = date(2026, 12, 4)
+
+
+@require_safe
+def accessibility_statement(request):
+    """The accessibility statement, in the structure of Digdir's template (uustatus.no): what it
+    covers, status and known non-conformities, how it was tested, feedback, and the right to
+    complain to Tilsynet for universell utforming av IKT. The published statement itself lives
+    on uustatus.no (``UUSTATUS_URL``)."""
+    return TemplateResponse(
+        request,
+        "cms/accessibility_statement.html",
+        {
+            "uustatus_url": settings.UUSTATUS_URL,
+            "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+            "updated": STATEMENT_UPDATED,
+            "site_url": settings.SITE_BASE_URL,
+        },
+    )
