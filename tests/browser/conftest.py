@@ -106,6 +106,8 @@ class Visitor:
         title = page.evaluate("document.querySelector('title')?.textContent || ''")
         if not title.strip() or re.search(r"<\s*/?\s*[a-zA-Z]", title):
             self.problems.append(f"{label}: bad <title> {title!r}")
+        if page.locator('meta[http-equiv="refresh" i]').count():
+            self.problems.append(f"{label}: reloads itself (meta refresh)")
         self.axe(label)
         if SCREENSHOTS and name:
             SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
