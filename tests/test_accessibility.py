@@ -127,3 +127,14 @@ def test_language_is_the_one_signed_up_in(client, site, prefix, language):
     user = User.objects.get(email="ny@example.no")
     assert user.preferred_language == language
     assert [m.language for m in outbox(user)] == [language]
+
+
+def test_norwegian_cms_content_is_marked_on_english_pages(client, provider_a, course_a):
+    """No English version of the CMS pages exists yet: on /en/ their Norwegian text carries
+    lang="nb" (WCAG 3.1.2), while the interface around it is English."""
+    path = course_a.url_path.removeprefix("/home")
+    english = client.get(f"/en{path}").content.decode()
+    assert '<html lang="en">' in english
+    assert f'<h1 lang="nb">{course_a.title}</h1>' in english
+    norwegian = client.get(path).content.decode()
+    assert 'lang="nb">' not in norwegian.split("<main", 1)[1]
