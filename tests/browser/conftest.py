@@ -159,4 +159,8 @@ def report(visitor):
     print(summary)
     for line in visitor.visited:
         print("  visited", line)
+    if os.environ.get("BROWSER_REPORT"):  # a file collecting every visit and problem
+        with open(os.environ["BROWSER_REPORT"], "a", encoding="utf-8") as out:
+            out.write(summary + f", {len(visitor.problems)} problems\n")
+            out.writelines(f"  {line}\n" for line in visitor.visited + visitor.problems)
     assert not visitor.problems, summary + "\n" + "\n".join(visitor.problems)
