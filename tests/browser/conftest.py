@@ -68,6 +68,21 @@ def browser():
     playwright.stop()
 
 
+# The innermost elements that stick out on the right: where a reflow problem comes from.
+WIDEST_JS = """(limit) => {
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    const wide = (e) => e.getBoundingClientRect().right > limit + 1;
+    if (wide(el) && ![...el.children].some(wide)) {
+      const name = el.tagName.toLowerCase() + (el.className ? '.' + el.className : '');
+      out.push(name + ' ' + Math.round(r.right));
+    }
+  }
+  return out.slice(0, 4);
+}"""
+
+
 class Visitor:
     """One person in one browser context: visits pages and records what is wrong with them."""
 
@@ -117,7 +132,8 @@ class Visitor:
         page.set_viewport_size(NARROW)
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > NARROW["width"]:
-            self.problems.append(f"{label}: {width} px wide at 320 px (scrolls sideways)")
+            widest = page.evaluate(WIDEST_JS, NARROW["width"])
+            self.problems.append(f"{label}: {width} px wide at 320 px (scrolls sideways): {widest}")
         page.set_viewport_size(viewport)
 
     def axe(self, label):
