@@ -95,8 +95,8 @@ def test_cancel_someone_elses_registration_is_404(client, run_factory, employer)
 
 
 def test_cancel_asks_first_and_needs_post(client, run_factory, person, employer):
-    """"Meld av" opens a confirmation page (works without JavaScript); only its POST cancels,
-    and another person's registration is a 404 on both."""
+    """The "Meld av" link opens a confirmation page (works without JavaScript); only its POST
+    cancels, and another person's registration is a 404 on both."""
     run = run_factory(title="Grunnkurs Bergen")
     reg = register(run, person)
     client.force_login(person)
