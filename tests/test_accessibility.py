@@ -70,6 +70,7 @@ def test_register_words_do_not_clash(client, course_a, editor_a):
 def test_run_page_shows_prerequisites_and_whether_they_are_met(client, provider_a, course_a):
     advanced = make_course(provider_a, "Metodeveiledning")
     advanced.prerequisites.set([course_a])
+    advanced.save()  # a ParentalManyToManyField is written when the page is saved
     run = make_run(advanced)
     html = client.get(f"/kurs/pamelding/{run.pk}/").content.decode()
     assert "Forkunnskapskrav" in html and course_a.title in html
