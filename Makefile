@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .PHONY: run test test-clock lint format install check-system migrate seed messages clean bench layers \
-	oidc-provider oidc-provider-deps
+	oidc-provider oidc-provider-deps browser-deps
 
 # Stops with the Debian package to install when a system library or tool is missing.
 check-system:
@@ -51,14 +51,23 @@ oidc-provider-deps: $(OIDC_PROVIDER_STAMP)
 oidc-provider: oidc-provider-deps
 	node $(OIDC_PROVIDER_DIR)/server.js
 
+# The browser tests (tests/browser/): axe-core from npm, injected into each page by Playwright,
+# which drives Debian's Chromium (/usr/bin/chromium; `apt-get install chromium`).
+BROWSER_DIR := tests/browser
+BROWSER_STAMP := $(BROWSER_DIR)/node_modules/.package-lock.json
+$(BROWSER_STAMP): $(BROWSER_DIR)/package-lock.json
+	cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --loglevel=error
+
+browser-deps: $(BROWSER_STAMP)
+
 # Line and branch coverage is printed after the tests (files at 100 % are left out). Tests
 # run in parallel on every core (pytest-xdist); PYTEST_WORKERS=0 runs them in one process.
 # Without Node.js the federated sign-in tests are skipped (CI has Node and runs them).
 PYTEST_WORKERS ?= auto
 test: install
 	@$(COMPILE_MESSAGES)
-	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory oidc-provider-deps; \
-		else echo "Node.js not found: the federated sign-in tests will be skipped"; fi
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory oidc-provider-deps browser-deps; \
+		else echo "Node.js not found: the federated sign-in and browser tests will be skipped"; fi
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 # The time-sensitive tests again under libfaketime, with the machine's clock at awkward

@@ -60,6 +60,14 @@ def _session(run, session_id):
 @login_required
 def run_overview(request, run_id):
     run = _teacher_run(request, run_id)
+    batch = CertificateBatch.objects.filter(run=run).order_by("-pk").first()
+    if request.GET.get("fragment"):
+        # The progress alone, fetched by static/js/live.js while certificates are made.
+        return render(
+            request,
+            "attendance/_batch_progress.html",
+            {"run": run, "batch": batch, "is_organiser": is_organiser(request.user, run)},
+        )
     participants = list(confirmed(run))
     records = {}
     for r in AttendanceRecord.objects.filter(session__run=run):
@@ -80,7 +88,6 @@ def run_overview(request, run_id):
         }
         for p in participants
     ]
-    batch = CertificateBatch.objects.filter(run=run).order_by("-pk").first()
     return render(
         request,
         "attendance/run_overview.html",
@@ -136,14 +143,17 @@ def session_register(request, run_id, session_id):
 
 @login_required
 def checkin_display(request, run_id, session_id):
-    """For the instructor's screen: the QR code and the typed code, renewed every 30 s."""
+    """For the instructor's screen: the QR code and the typed code, renewed every 30 s (by
+    static/js/live.js fetching ``?fragment=1``; without JavaScript, by a plain link)."""
     run = _teacher_run(request, run_id)
     session = _session(run, session_id)
     code = checkin.current_code(session)
     url = request.build_absolute_uri(f"/innsjekk/{session.pk}/?code={code}")
     return render(
         request,
-        "attendance/checkin_display.html",
+        "attendance/_checkin_code.html"
+        if request.GET.get("fragment")
+        else "attendance/checkin_display.html",
         {
             "run": run,
             "session": session,

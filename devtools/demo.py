@@ -238,11 +238,6 @@ STANDARD_PAGES = [
         "Personvernerklæring",
         "Her forklarer vi hvilke personopplysninger vi behandler, hvorfor og hvor lenge.",
     ),
-    (
-        "tilgjengelighet",
-        "Tilgjengelighetserklæring",
-        "Nettstedet skal oppfylle kravene til universell utforming (WCAG 2.1 AA).",
-    ),
 ]
 
 

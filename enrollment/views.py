@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from courses.models import CourseRun, RunStatus, attach_providers
 from organisations.services.memberships import coordinated_organisations
@@ -16,7 +16,7 @@ from .forms import OfferAnswerForm, RegisterForm
 from .models import ACTIVE_STATUSES, Registration, RegistrationStatus
 from .services.availability import reservation_summaries, with_availability
 from .services.errors import EnrollmentError, RunNotFound
-from .services.registration import cancel, register
+from .services.registration import cancel, has_completed_prerequisite, register
 from .services.waitlist import (
     accept_offer,
     decline_offer,
@@ -51,8 +51,14 @@ def run_detail(request, run_id):
         registration = Registration.objects.filter(
             run=run, user=request.user, status__in=ACTIVE_STATUSES
         ).first()
+    prerequisites = list(run.course.prerequisites.all())
     context = {
         "run": run,
+        "prerequisites": prerequisites,
+        # Whether the signed-in person meets them (None: not signed in, or nothing required).
+        "meets_prerequisites": has_completed_prerequisite(request.user, run.course)
+        if prerequisites and request.user.is_authenticated
+        else None,
         "registration": registration,
         "position": position(registration) if registration else None,
         "form": RegisterForm(),
@@ -100,12 +106,17 @@ def _refused(request, run_id, *, status, message=None, form=None):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @participant_required
 def cancel_registration(request, registration_id):
+    """GET asks "are you sure?" (works without JavaScript); only the POST cancels."""
     registration = get_object_or_404(
-        Registration.objects.select_related("run"), pk=registration_id, user=request.user
+        Registration.objects.select_related("run__course"), pk=registration_id, user=request.user
     )
+    if request.method == "GET":
+        if not registration.is_active:
+            return redirect("my_courses")
+        return render(request, "enrollment/cancel_confirm.html", {"reg": registration})
     try:
         cancel(registration, actor=request.user, reason=_("Cancelled by the participant"))
     except EnrollmentError as exc:

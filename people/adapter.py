@@ -18,8 +18,21 @@ from .services import federation
 logger = logging.getLogger(__name__)
 
 
+def signup_language():
+    """The language the person is signing up in: it becomes their preferred language, which
+    every email to them follows (``outbox.services.enqueue(language=...)``)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    codes = {code for code, _name in settings.LANGUAGES}
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Federated sign-in (people.social, people.services.federation)."""
+
+    def new_user(self, request, sociallogin):
+        user = super().new_user(request, sociallogin)
+        user.preferred_language = signup_language()
+        return user
 
     def pre_social_login(self, request, sociallogin):
         """A first federated sign-in whose verified email belongs to an account asks the
@@ -56,6 +69,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def new_user(self, request):
+        user = super().new_user(request)
+        user.preferred_language = signup_language()
+        return user
+
     def send_mail(self, template_prefix, email, context):
         """Through the outbox, in the language the person is using now; rendered at delivery
         (``people.emails``), so an SMTP server that is down never fails a signup."""

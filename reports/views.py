@@ -42,6 +42,8 @@ from .services import therapist_share as share_rows
 
 NATIONAL_PERMISSION = "organisations.view_national_reports"
 
+SHARE_HIDDEN = "–"
+
 
 def _int(value):
     return safe_int(value)
@@ -110,7 +112,9 @@ def national(request):
             row,
             therapists_shown=suppress(row["therapists"]),
             job_specialists_shown=suppress(row["job_specialists"]),
-            share_shown=row["share"] if share_is_safe(row) else "<5",
+            # Not "<5" in a percentage column: the share is hidden ("–", explained under
+            # the table) when it could reveal a count below 5.
+            share_shown=row["share"] if share_is_safe(row) else SHARE_HIDDEN,
         )
         for row in breakdown
     ]

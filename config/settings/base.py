@@ -31,6 +31,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The public address of the site, used in emails, calendar feeds and the admin.
 SITE_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The service's accessibility statement as published on Digdir's uustatus.no (linked from
+# /tilgjengelighet/); empty: no link.
+UUSTATUS_URL = os.environ.get("UUSTATUS_URL", "")
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "post@napha.no")
 WAGTAILADMIN_BASE_URL = SITE_BASE_URL
 
 INSTALLED_APPS = [
@@ -158,6 +162,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.navigation.navigation",
                 "wagtail.contrib.settings.context_processors.settings",
             ],
         },

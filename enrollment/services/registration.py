@@ -12,6 +12,7 @@ transaction):
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.log_actions import log
 
 from courses.models import RunStatus
@@ -273,7 +274,7 @@ def cancel(registration, *, actor, reason="", now=None, organiser=False, on_beha
             Status.CANCELLED,
             now=now,
             actor=actor,
-            reason=reason or _("Cancelled"),
+            reason=reason or pgettext_lazy("registration status", "Cancelled"),
             fields=["cancelled_at", "offer_nonce"],
             email="cancelled",
         )

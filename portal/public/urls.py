@@ -13,6 +13,7 @@ from . import views
 # Under the language prefix (nb without one, /en/...).
 urlpatterns = [
     path("kurs/pamelding/<id:run_id>/", enrollment.run_detail, name="run_detail"),
+    path("tilgjengelighet/", views.accessibility_statement, name="accessibility_statement"),
     path("tilbud/<str:token>/", enrollment.offer, name="offer"),
     path("certificates/verify/", attendance.verify, name="certificate_verify"),
     path("certificates/verify/<str:code>/", attendance.verify, name="certificate_verify_code"),

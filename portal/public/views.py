@@ -2,6 +2,7 @@
 ``portal.public.catalogue``, availability in ``enrollment.services.availability``."""
 
 import json
+from datetime import date
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -195,3 +196,25 @@ def api_runs(request):
     response = HttpResponse(body, content_type="application/json")
     response["Access-Control-Allow-Origin"] = "*"
     return conditional(request, response, etag=etag, public=True, max_age=API_MAX_AGE)
+
+
+# When the statement below was last reviewed (Digdir: the date must be on the statement).
+STATEMENT_UPDATED = date(2026, 12, 4)
+
+
+@require_safe
+def accessibility_statement(request):
+    """The accessibility statement, in the structure of Digdir's template (uustatus.no): what it
+    covers, status and known non-conformities, how it was tested, feedback, and the right to
+    complain to Tilsynet for universell utforming av IKT. The published statement itself lives
+    on uustatus.no (``UUSTATUS_URL``)."""
+    return TemplateResponse(
+        request,
+        "cms/accessibility_statement.html",
+        {
+            "uustatus_url": settings.UUSTATUS_URL,
+            "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+            "updated": STATEMENT_UPDATED,
+            "site_url": settings.SITE_BASE_URL,
+        },
+    )

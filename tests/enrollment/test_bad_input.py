@@ -94,12 +94,33 @@ def test_cancel_someone_elses_registration_is_404(client, run_factory, employer)
     assert reg.events.count() == 1
 
 
-def test_cancel_needs_post(client, run_factory, person):
-    reg = register(run_factory(), person)
+def test_cancel_asks_first_and_needs_post(client, run_factory, person, employer):
+    """The "Meld av" link opens a confirmation page (works without JavaScript); only its POST
+    cancels, and another person's registration is a 404 on both."""
+    run = run_factory(title="Grunnkurs Bergen")
+    reg = register(run, person)
     client.force_login(person)
-    assert client.get(f"/min-side/kurs/{reg.pk}/avmeld/").status_code == 405
+    page = client.get(f"/min-side/kurs/{reg.pk}/avmeld/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Grunnkurs Bergen" in html and 'method="post"' in html
     reg.refresh_from_db()
     assert reg.status == RegistrationStatus.CONFIRMED
+    assert client.put(f"/min-side/kurs/{reg.pk}/avmeld/").status_code == 405
+
+    other = make_participant(employer)
+    client.force_login(other)
+    assert client.get(f"/min-side/kurs/{reg.pk}/avmeld/").status_code == 404
+    assert client.post(f"/min-side/kurs/{reg.pk}/avmeld/").status_code == 404
+    reg.refresh_from_db()
+    assert reg.status == RegistrationStatus.CONFIRMED
+
+    client.force_login(person)
+    assert client.post(f"/min-side/kurs/{reg.pk}/avmeld/").status_code == 302
+    reg.refresh_from_db()
+    assert reg.status == RegistrationStatus.CANCELLED
+    # Once cancelled, the confirmation page is gone: back to My courses.
+    assert client.get(f"/min-side/kurs/{reg.pk}/avmeld/").status_code == 302
 
 
 @pytest.fixture

@@ -109,8 +109,8 @@ def test_small_counts_are_suppressed_everywhere(national, dataset):
 
 SHARE_BY_COUNTY = [
     # A share next to a hidden count (1-4) would reveal it, so it is hidden too.
-    ["2024 K1", "Oslo", 6.0, "<5", "<5"],
-    ["2024 K2", "Vestland", "<5", 5.0, "<5"],
+    ["2024 K1", "Oslo", 6.0, "<5", "–"],
+    ["2024 K2", "Vestland", "<5", 5.0, "–"],
     ["2025 K1", "Oslo", 0.0, 5.0, 0.0],
     ["2025 K1", "Vestland", 5.0, 0.0, 100.0],
 ]
@@ -146,8 +146,8 @@ def test_share_per_course(national, dataset):
     ds = dataset
     response = get(national, "per=course&period=quarter")
     assert normalised(table(response, 0))[1:] == [
-        ["2024 K1", ds.course_a.title, 6.0, "<5", "<5"],
-        ["2024 K2", ds.course_a.title, "<5", 5.0, "<5"],
+        ["2024 K1", ds.course_a.title, 6.0, "<5", "–"],
+        ["2024 K2", ds.course_a.title, "<5", 5.0, "–"],
         ["2025 K1", ds.course_b.title, 5.0, 5.0, 50.0],
     ]
     workbook = xlsx_rows(get(national, "per=course&period=quarter&table=share&export=xlsx"))
@@ -159,7 +159,7 @@ def test_share_of_a_small_group_is_suppressed(national, dataset):
     # therapists leaves 3, so the share is not shown.
     response = get(national, "per=county&period=quarter&profession=therapist&year_to=2024")
     rows = normalised(table(response, 0))[1:]
-    assert rows == [["2024 K1", "Oslo", 6.0, 0.0, 100.0], ["2024 K2", "Vestland", "<5", 0.0, "<5"]]
+    assert rows == [["2024 K1", "Oslo", 6.0, 0.0, 100.0], ["2024 K2", "Vestland", "<5", 0.0, "–"]]
 
 
 def trend_sentence(response):

@@ -1,0 +1,25 @@
+"""``{% content_lang page %}``: ` lang="nb"` on an element holding a page's editorial content
+when the visitor reads the site in another language (WCAG 3.1.2). The CMS content is written in
+the page's locale (Norwegian, the default); where no translation exists the Norwegian text is
+shown on the English site and must say so."""
+
+from django import template
+from django.conf import settings
+from django.utils.html import format_html
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+def content_language(page):
+    locale = getattr(page, "locale", None)
+    code = getattr(locale, "language_code", None) or settings.LANGUAGE_CODE
+    return code.split("-")[0]
+
+
+@register.simple_tag
+def content_lang(page=None):
+    code = content_language(page)
+    if code == (get_language() or settings.LANGUAGE_CODE).split("-")[0]:
+        return ""
+    return format_html(' lang="{}"', code)
