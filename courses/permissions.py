@@ -14,10 +14,14 @@ messages, materials). Instructors get no CMS rights: the admin and everything th
 the run itself (certificates, completion overrides, registrations) keep using ``run_policy``.
 """
 
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, Q
 from django.http import Http404
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from organisations.services.memberships import coordinated_organisations
 
 from .models import CoursePage, CourseRun
 
@@ -124,3 +128,37 @@ def is_organiser(user, run):
 def may_close_register(user, run):
     """Organisers close the register; instructors only when the run allows it."""
     return run.instructors_may_close_register or is_organiser(user, run)
+
+
+def doors(user):
+    """Which doors the site shows ``user``, in one query, kept on the user object for the rest of
+    the request: coordinates an organisation, organises runs (may change runs, directly or
+    through a group), teaches a run, may open the admin (staff or Wagtail's ``access_admin``)."""
+    known = getattr(user, "_doors", None)
+    if known is not None:
+        return known
+    if not user.is_authenticated:
+        found = {"coordinates": False, "organises": False, "teaches": False, "admin": False}
+    elif user.is_superuser:
+        found = {"coordinates": True, "organises": True, "teaches": True, "admin": True}
+    else:
+        perms = Permission.objects.filter(Q(user=user) | Q(group__user=user))
+        found = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .annotate(
+                coordinates=Exists(coordinated_organisations(user)),
+                organises=Exists(
+                    perms.filter(content_type__app_label="courses", codename="change_courserun")
+                ),
+                teaches=Exists(CourseRun.objects.filter(instructors=user)),
+                admin=Exists(
+                    perms.filter(content_type__app_label="wagtailadmin", codename="access_admin")
+                ),
+            )
+            .values("coordinates", "organises", "teaches", "admin")
+            .first()
+        ) or {"coordinates": False, "organises": False, "teaches": False, "admin": False}
+        found["admin"] = bool(found["admin"]) or user.is_staff
+    user._doors = found
+    return found

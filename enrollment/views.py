@@ -2,6 +2,7 @@
 Thin: the rules live in ``enrollment.services``."""
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from courses.models import CourseRun, RunStatus, attach_providers
-from organisations.services.memberships import coordinated_organisations
+from courses.permissions import doors
 from people.access import participant_required
 
 from .forms import OfferAnswerForm, RegisterForm
@@ -30,6 +31,11 @@ def _public_run(run_id):
         CourseRun.objects.filter(status__in=[RunStatus.PUBLISHED, RunStatus.CANCELLED])
         .select_related("course", "municipality__county")
         .prefetch_related("sessions")
+        .annotate(
+            has_instructors=Exists(
+                CourseRun.instructors.through.objects.filter(courserun=OuterRef("pk"))
+            )
+        )
     )
     run = get_object_or_404(runs, pk=run_id, course__live=True)
     attach_providers([run])
@@ -63,8 +69,7 @@ def run_detail(request, run_id):
         "position": position(registration) if registration else None,
         "form": RegisterForm(),
         "registration_open": run.registration_is_open(),
-        "coordinated": request.user.is_authenticated
-        and coordinated_organisations(request.user).exists(),
+        "coordinated": doors(request.user)["coordinates"],
     }
     return render(request, "enrollment/run_detail.html", context)
 

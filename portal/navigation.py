@@ -2,8 +2,9 @@
 current page (``aria-current="page"``).
 
 To add a link, append a ``NavItem`` in ``items_for``; ``section`` is the path prefix under which
-the link counts as the current one. Runs lazily: the queries happen only when the menu is
-drawn (one for the coordinated organisations; permissions are cached on the user)."""
+the link counts as the current one. Runs lazily: the menu is drawn from one query
+(``courses.permissions.doors``, shared with the page's own checks), whatever the person's
+roles."""
 
 from dataclasses import dataclass
 
@@ -12,7 +13,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from organisations.services.memberships import coordinated_organisations
+from courses.permissions import doors as roles
 
 
 @dataclass
@@ -32,16 +33,21 @@ def items_for(request):
     user = request.user
     items = [NavItem(_("Courses"), _public("/kurs/")), NavItem(_("About"), _public("/om/"))]
     if user.is_authenticated:
+        doors = roles(user)
         items.append(NavItem(_("My courses"), reverse("my_courses")))
-        if coordinated_organisations(user).exists():
+        if doors["coordinates"]:
             items.append(
                 NavItem(
                     _("My organisation"), reverse("my_organisations"), reverse("my_organisations")
                 )
             )
-        if user.has_perm("courses.change_courserun"):
-            items.append(NavItem(_("Runs I organise"), reverse("course_runs:index")))
+        if doors["organises"]:
+            items.append(NavItem(_("Runs I organise"), reverse("taught_runs"), "/arrangor/"))
+        elif doors["teaches"]:
+            items.append(NavItem(_("Courses I teach"), reverse("taught_runs"), "/arrangor/"))
         items.append(NavItem(_("My page"), reverse("profile")))
+        if doors["admin"]:
+            items.append(NavItem(_("Administration"), "/admin/"))
     path = request.path
     # The most specific match wins: /min-side/kurs/ is My courses, not My page.
     best = max(

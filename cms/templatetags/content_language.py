@@ -12,8 +12,11 @@ register = template.Library()
 
 
 def content_language(page):
-    locale = getattr(page, "locale", None)
-    code = getattr(locale, "language_code", None) or settings.LANGUAGE_CODE
+    """The language of ``page``'s content: the default language while Wagtail's localisation
+    is off (every page is then in the default locale; no query), else the page's locale."""
+    code = settings.LANGUAGE_CODE
+    if page is not None and getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        code = page.locale.language_code
     return code.split("-")[0]
 
 
