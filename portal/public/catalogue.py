@@ -132,7 +132,9 @@ def paginate(runs, number, per_page):
         wanted = int(number) if number is not None else 1
     except (TypeError, ValueError):
         wanted = 1
-    offset = (wanted - 1) * per_page if wanted >= 1 else 10**12
+    # Past the end (or below 1): an offset beyond any table, which the SQL clamps to the last
+    # page; capped so a huge number still fits the database's integers.
+    offset = min((wanted - 1) * per_page, 10**12) if wanted >= 1 else 10**12
     numbered = runs.annotate(
         total=Window(Count("pk")),
         position=Window(RowNumber(), order_by=[F("first_date").asc(), F("pk").asc()]),
