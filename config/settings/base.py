@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "calendars",
     "attendance",
     "reports",
+    "evaluation",
     "training",
     "common",
     "devtools",
@@ -251,6 +252,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-calendars": {"task": "calendars.tasks.sweep_calendars", "schedule": 60.0},
     "send-reminders": {"task": "calendars.tasks.send_reminders", "schedule": 15 * 60.0},
     "purge-needs": {"task": "enrollment.tasks.purge_needs", "schedule": 6 * 60 * 60.0},
+    "evaluation-reminders": {
+        "task": "evaluation.tasks.send_evaluation_reminders",
+        "schedule": 60 * 60.0,
+    },
     "clear-expired-sessions": {
         "task": "people.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60.0,

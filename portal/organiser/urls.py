@@ -5,6 +5,7 @@ permission policy registered with Wagtail: any other run is a 404."""
 from django.urls import path
 
 from attendance import views as attendance
+from evaluation import views as evaluation
 
 urlpatterns = [
     path("arrangor/kurs/<int:run_id>/", attendance.run_overview, name="run_attendance"),
@@ -19,6 +20,11 @@ urlpatterns = [
         name="checkin_display",
     ),
     path("arrangor/kurs/<int:run_id>/lukk/", attendance.close, name="close_register"),
+    path(
+        "arrangor/kurs/<int:run_id>/evaluering/",
+        evaluation.run_results,
+        name="evaluation_run_results",
+    ),
     path(
         "arrangor/kurs/<int:run_id>/deltaker/<int:registration_id>/fullfort/",
         attendance.completion_override,
