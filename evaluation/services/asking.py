@@ -10,11 +10,14 @@ Invariants:
   to the answer;
 - one reminder per round, after the questionnaire's reminder days, only to those who have not
   answered, and only while the round is open;
+- the optional follow-up round opens once, the questionnaire's months after the course round,
+  for the same people;
 - everything here writes rows and outbox intents; nothing is sent inside a transaction.
 """
 
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
@@ -98,19 +101,22 @@ def ask(run, registrations, *, kind=EvaluationKind.COURSE, questionnaire=None, n
             remind_at=now + timedelta(days=questionnaire.reminder_days),
             closes_at=now + timedelta(days=questionnaire.open_days),
         )
+    _invite(
+        evaluation,
+        [(r.user, r.profession or r.user.profession, _employer_county(r)) for r in registrations],
+    )
+    return evaluation
+
+
+def _invite(evaluation, people):
+    """Invite each (user, profession, county id) not invited to ``evaluation`` yet, by email."""
     invited = set(evaluation.invitations.values_list("user_id", flat=True))
     new = [
-        Invitation(
-            evaluation=evaluation,
-            user=registration.user,
-            profession=registration.profession or registration.user.profession,
-            county_id=_employer_county(registration),
-        )
-        for registration in registrations
-        if registration.user_id not in invited
+        Invitation(evaluation=evaluation, user=user, profession=profession, county_id=county)
+        for user, profession, county in people
+        if user.pk not in invited
     ]
     Invitation.objects.bulk_create(new)
-    # bulk_create sets pks on PostgreSQL and SQLite; read them back to be safe on others.
     created = evaluation.invitations.filter(user_id__in=[i.user_id for i in new]).select_related(
         "user"
     )
@@ -123,7 +129,41 @@ def ask(run, registrations, *, kind=EvaluationKind.COURSE, questionnaire=None, n
                 kind="evaluation",
                 params={"invitation": invitation.pk},
             )
-    return evaluation
+
+
+def send_follow_ups(now=None):
+    """The follow-up round of each course round whose questionnaire has one, once its months
+    have passed: the same people are asked again (their profession and county as then)."""
+    now = now or timezone.now()
+    count = 0
+    due = (
+        Evaluation.objects.filter(
+            kind=EvaluationKind.COURSE, version__questionnaire__follow_up__isnull=False
+        )
+        .exclude(run__in=Evaluation.objects.filter(kind=EvaluationKind.FOLLOW_UP).values("run_id"))
+        .select_related("run", "version__questionnaire__follow_up")
+    )
+    for evaluation in due:
+        questionnaire = evaluation.version.questionnaire
+        if evaluation.opened_at + relativedelta(months=questionnaire.follow_up_months) > now:
+            continue
+        with transaction.atomic():
+            follow_up = questionnaire.follow_up
+            round_ = Evaluation.objects.create(
+                run=evaluation.run,
+                kind=EvaluationKind.FOLLOW_UP,
+                version=current_version(follow_up),
+                opened_at=now,
+                remind_at=now + timedelta(days=follow_up.reminder_days),
+                closes_at=now + timedelta(days=follow_up.open_days),
+            )
+            people = [
+                (i.user, i.profession, i.county_id)
+                for i in evaluation.invitations.select_related("user")
+            ]
+            _invite(round_, people)
+            count += len(people)
+    return count
 
 
 def submit(invitation_id, answers, *, now=None):

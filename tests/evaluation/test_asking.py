@@ -6,10 +6,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from evaluation.models import Evaluation, Invitation, Response
-from evaluation.services.asking import send_reminders
+from evaluation.services.asking import send_follow_ups, send_reminders
 from tests.mail import outbox
 
-from .conftest import attendees, close, full_answer, links_by_person
+from .conftest import attendees, close, full_answer, links_by_person, make_questionnaire
 
 
 def test_closing_the_register_sends_links_only_to_attendees(
@@ -172,3 +172,27 @@ def test_no_round_without_any_questionnaire(editor_a, finished_run, employer, ca
     close(finished_run, editor_a, capture)
     assert not Evaluation.objects.exists()
     assert timezone.now()  # the register still closed without error
+
+
+def test_follow_up_goes_to_the_same_attendees_after_the_months(
+    clock, editor_a, finished_run, questionnaire, employer, capture
+):
+    follow_up = make_questionnaire(
+        [("likert", {"text_nb": "Har du brukt dette i arbeidet?", "required": True})],
+        title="Oppfølging",
+        provider=questionnaire.provider,
+    )
+    questionnaire.follow_up = follow_up
+    questionnaire.save()
+    came, _ = attendees(finished_run, editor_a, employer, ["therapist", "job_specialist"])
+    close(finished_run, editor_a, capture)
+    clock.advance(timedelta(days=80))
+    with capture():
+        assert send_follow_ups() == 0
+    clock.advance(timedelta(days=15))
+    with capture():
+        assert send_follow_ups() == 2
+        assert send_follow_ups() == 0
+    round_ = Evaluation.objects.get(run=finished_run, kind="follow_up")
+    assert round_.version.items[-1]["text_nb"] == "Har du brukt dette i arbeidet?"
+    assert set(round_.invitations.values_list("user_id", flat=True)) == {r.user_id for r in came}
