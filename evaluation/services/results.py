@@ -76,6 +76,9 @@ class ItemResult:
     groups: list
     texts: list = field(default_factory=list)
 
+    def __post_init__(self):
+        self.by_key = {g.key: g for g in self.groups}
+
     @property
     def scaled(self):
         return self.kind in SCALED
@@ -148,8 +151,7 @@ def summarise(responses, *, core_only=False, with_text=False):
             if result.kind == ItemKind.TEXT:
                 result.texts.append(value)
                 continue
-            targets = [g for g in result.groups if g.key in (group, "all")]
-            for g in targets:
+            for g in (result.by_key[group], result.groups[-1]):
                 g.n += 1
                 if result.kind == ItemKind.MULTIPLE:
                     for v in value:
