@@ -14,6 +14,13 @@ PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
 IMAGE_PERMISSIONS = ("add_image", "change_image", "choose_image")
 DOCUMENT_PERMISSIONS = ("add_document", "change_document", "choose_document")
 RUN_PERMISSIONS = ("add_courserun", "change_courserun", "delete_courserun", "view_courserun")
+# Evaluation questionnaires (snippets of the ``evaluation`` app, named here by label only).
+QUESTIONNAIRE_PERMISSIONS = (
+    "add_questionnaire",
+    "change_questionnaire",
+    "delete_questionnaire",
+    "view_questionnaire",
+)
 NATIONAL_GROUP_NAME = "NAPHA – nasjonal tilgang"
 
 
@@ -25,6 +32,7 @@ def _grant(group, page, collection):
     group.permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
         *_permissions("courses", RUN_PERMISSIONS),
+        *_permissions("evaluation", QUESTIONNAIRE_PERMISSIONS),
     )
     for permission in _permissions("wagtailcore", PAGE_PERMISSIONS):
         GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)

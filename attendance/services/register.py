@@ -8,7 +8,8 @@ Invariants:
   count as attended; alternatively all sessions; an organiser's override is recorded with its
   reason;
 - closing the register queues certificate generation in the background and never blocks the
-  request.
+  request, and announces ``attendance.signals.register_closed`` with those who attended (at
+  least one session present or late), inside its transaction.
 """
 
 from django.db import transaction
@@ -22,6 +23,7 @@ from enrollment.services.locking import lock_run
 from enrollment.services.registration import mark_completed, record_completion
 
 from ..models import ATTENDED, AttendanceRecord, AttendanceStatus, CertificateBatch
+from ..signals import register_closed
 from ..tasks import generate_certificates
 from .errors import AttendanceError
 
@@ -140,8 +142,12 @@ def close_register(run, *, actor, now=None):
         ).values_list("registration_id", "session_id", "status"):
             records.setdefault(registration_id, {})[session_id] = status
         completed = 0
+        attended = []
         for registration in confirmed(run):
-            done = meets_rule(run, records.get(registration.pk, {}))
+            own = records.get(registration.pk, {})
+            if any(status in ATTENDED for status in own.values()):
+                attended.append(registration)
+            done = meets_rule(run, own)
             if done != bool(registration.completed_at):
                 record_completion(
                     registration,
@@ -156,6 +162,7 @@ def close_register(run, *, actor, now=None):
         run.register_closed_at = now
         run.save(update_fields=["register_closed_at", "updated_at"])
         batch = CertificateBatch.objects.create(run=run, total=completed)
+        register_closed.send(sender=type(run), run=run, attended=attended, now=now, actor=actor)
         transaction.on_commit(lambda: generate_certificates.delay(batch.pk))
     return batch
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "attendance",
     "teaching",
     "reports",
+    "evaluation",
     "training",
     "common",
     "devtools",
@@ -318,6 +319,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-reminders": {"task": "calendars.tasks.send_reminders", "schedule": 15 * 60.0},
     "send-digests": {"task": "reports.tasks.send_digests", "schedule": 60 * 60.0},
     "purge-needs": {"task": "enrollment.tasks.purge_needs", "schedule": 6 * 60 * 60.0},
+    "evaluation-reminders": {
+        "task": "evaluation.tasks.send_evaluation_reminders",
+        "schedule": 60 * 60.0,
+    },
     "clear-expired-sessions": {
         "task": "people.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60.0,

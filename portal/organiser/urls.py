@@ -7,6 +7,7 @@ with Wagtail. Any other run is a 404."""
 from django.urls import path
 
 from attendance import views as attendance
+from evaluation import views as evaluation
 from teaching import views as teaching
 
 urlpatterns = [
@@ -22,6 +23,11 @@ urlpatterns = [
         name="checkin_display",
     ),
     path("arrangor/kurs/<id:run_id>/lukk/", attendance.close, name="close_register"),
+    path(
+        "arrangor/kurs/<id:run_id>/evaluering/",
+        evaluation.run_results,
+        name="evaluation_run_results",
+    ),
     path(
         "arrangor/kurs/<id:run_id>/deltaker/<id:registration_id>/fullfort/",
         attendance.completion_override,

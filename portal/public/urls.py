@@ -7,6 +7,7 @@ from django.urls import path
 from attendance import views as attendance
 from calendars import views as calendars
 from enrollment import views as enrollment
+from evaluation import views as evaluation
 
 from . import views
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("kurs/pamelding/<id:run_id>/", enrollment.run_detail, name="run_detail"),
     path("tilgjengelighet/", views.accessibility_statement, name="accessibility_statement"),
     path("tilbud/<str:token>/", enrollment.offer, name="offer"),
+    path("evaluering/<str:token>/", evaluation.answer, name="evaluation_answer"),
     path("certificates/verify/", attendance.verify, name="certificate_verify"),
     path("certificates/verify/<str:code>/", attendance.verify, name="certificate_verify_code"),
 ]

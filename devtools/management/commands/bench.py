@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from courses.models import CourseRun
 from devtools.bench_certificates import bench_certificates
+from devtools.bench_evaluation import bench_evaluation
 from devtools.bench_http import bench_http_registrations
 from devtools.bench_invitations import bench_invitations
 from devtools.bench_readiness import bench_readiness
@@ -80,6 +81,12 @@ class Command(BaseCommand):
             "the national view with 100 grant recipients (data rolled back afterwards).",
         )
         parser.add_argument(
+            "--evaluation",
+            action="store_true",
+            help="Instead of pages: the evaluation reports with 500 runs and 10,000 answers "
+            "(data rolled back afterwards).",
+        )
+        parser.add_argument(
             "--certificates",
             type=int,
             default=0,
@@ -93,6 +100,9 @@ class Command(BaseCommand):
             return
         if options.get("http_reads"):
             bench_http_reads(self.stdout, clients=options["clients"] or 8)
+            return
+        if options.get("evaluation"):
+            bench_evaluation(self.stdout, repeat=min(repeat, 5))
             return
         if options.get("readiness"):
             bench_readiness(self.stdout, repeat=repeat)
