@@ -1,6 +1,7 @@
 """The questionnaires (snippets) and the evaluation reports in the Wagtail admin, and the
 "evaluate this course" panel on *Mine kurs* (the ``my_courses_panels`` hook)."""
 
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -8,6 +9,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import views
@@ -23,6 +25,35 @@ class PermissionMenuItem(MenuItem):
         return request.user.has_perm(self.permission)
 
 
+def editable_questionnaires(user):
+    """The questionnaires ``user`` may change: their providers' own; the national core set and
+    every provider's only for NAPHA (the national report permission) and superusers."""
+    queryset = Questionnaire.objects.select_related("provider")
+    if user.is_superuser or user.has_perm(views.NATIONAL_PERMISSION):
+        return queryset
+    pages = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
+    return queryset.filter(provider__in=pages.values("pk"), is_core=False)
+
+
+class EditableOnly:
+    """For the views about one questionnaire: another provider's (or, for a provider, the core
+    set) does not exist (404), whatever its id."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if not editable_questionnaires(self.request.user).filter(pk=obj.pk).exists():
+            raise Http404
+        return obj
+
+
+class QuestionnaireEditView(EditableOnly, snippet_views.EditView):
+    pass
+
+
+class QuestionnaireDeleteView(EditableOnly, snippet_views.DeleteView):
+    pass
+
+
 class QuestionnaireViewSet(SnippetViewSet):
     """A provider's editors see their own provider's questionnaires and the core set; NAPHA
     (editors of the home page) and superusers all."""
@@ -34,6 +65,8 @@ class QuestionnaireViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["title", "provider", "is_core", "is_default", "named"]
     copy_view_enabled = False
+    edit_view_class = QuestionnaireEditView
+    delete_view_class = QuestionnaireDeleteView
     panels = [
         FieldPanel("title"),
         FieldPanel("provider"),
