@@ -1,19 +1,30 @@
 """The site skeleton every installation needs: a HomePage as the default site's root and the
-course catalogue at /kurs/. Idempotent; used by seed_demo and by tests."""
+course catalogue at /kurs/. Idempotent; used by seed_demo and by tests. Works on an emptied
+database too (after ``flush``): Wagtail's root page, root collection and default locale, which
+its migrations create, are made again when missing."""
 
+from django.conf import settings
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from cms.models import HomePage
 
 from .models import CourseCatalogPage
 
 
+def _tree_roots():
+    """Wagtail's own starting rows, as its migrations make them; returns the root page."""
+    locale, _created = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(instance=Collection(name="Root"))
+    return Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+
+
 @transaction.atomic
 def ensure_site(hostname="localhost", port=80, site_name="IPS-kurs"):
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        root = Page.get_first_root_node() or _tree_roots()
         # Wagtail's installation creates a plain welcome page; ours replaces it.
         for page in root.get_children().filter(depth=2):
             if not isinstance(page.specific, HomePage):

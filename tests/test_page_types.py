@@ -1,5 +1,7 @@
 """Where each page type may be created in the tree."""
 
+import pytest
+from django.core.management import call_command
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
@@ -56,3 +58,13 @@ class PageTypeRulesTests(WagtailPageTestCase):
         self.assertEqual(catalogue.url, "/kurs/")
         self.assertEqual(home.url, "/")
         self.assertEqual(self.client.get("/kurs/").status_code, 200)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_site_skeleton_is_made_again_on_an_emptied_database(client):
+    call_command("flush", interactive=False, verbosity=0)
+    assert Page.get_first_root_node() is None
+    home, catalogue = ensure_site()
+    assert home.get_parent().is_root() and catalogue.get_parent().pk == home.pk
+    assert client.get("/").status_code == 200
+    assert client.get("/kurs/").status_code == 200
