@@ -139,7 +139,9 @@ class Visitor:
     def axe(self, label):
         page = self.page
         if not page.evaluate("typeof window.axe !== 'undefined'"):
-            page.add_script_tag(path=str(AXE))
+            # Through the DevTools protocol, which the site's Content-Security-Policy (enforced in
+            # these tests: no inline script) does not block, unlike an injected <script>.
+            page.evaluate(AXE.read_text() + "\n;undefined")
         result = page.evaluate(
             """async (tags) => {
                 const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});

@@ -13,6 +13,8 @@ from courses.models import CoursePage, CourseRun
 from devtools import demo
 from enrollment.services.registration import register
 from enrollment.services.waitlist import offer_token
+from geo.loader import load_municipalities
+from geo.models import County, Municipality
 from organisations.models import Membership, MembershipRole
 from tests.factories import make_run
 
@@ -36,6 +38,10 @@ class World:
 
 
 def build():
+    # Another live-server test on this process may have emptied the database (its flush), and
+    # the reference data its migrations loaded went with it.
+    if not Municipality.objects.exists():
+        load_municipalities(County, Municipality)
     demo.seed()
     users = get_user_model().objects
     participant = users.get(email="deltaker1@ipskurs.no")
