@@ -68,7 +68,9 @@ test: install
 	@$(COMPILE_MESSAGES)
 	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory oidc-provider-deps browser-deps; \
 		else echo "Node.js not found: the federated sign-in and browser tests will be skipped"; fi
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup --cov --cov-report= -m "not browser" $(PYTEST_ARGS)
+	@# The browser tests flush their live-server database: a process of their own, on a fresh one.
+	$(BIN)/pytest -n 0 --cov --cov-append --cov-report=term:skip-covered -m browser $(PYTEST_ARGS)
 
 # The time-sensitive tests again under libfaketime, with the machine's clock at awkward
 # instants, each in the machine time zone given: 05:30 in Oslo on a machine in California
