@@ -1,8 +1,16 @@
-"""The answer form, built from a frozen questionnaire version."""
+"""The answer form, built from a frozen questionnaire version, and the questionnaire's admin
+form."""
 
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from cms.models import ResourceCentrePage
+from courses.models import CoursePage
+from courses.permissions import organised_runs
+from organisations.access import NATIONAL_PERMISSION
 
 from .models import ItemKind
 
@@ -83,3 +91,33 @@ class AnswerForm(forms.Form):
                 continue
             result[item["id"]] = value
         return result
+
+
+class QuestionnaireAdminForm(WagtailAdminModelForm):
+    """The questionnaire form in the Wagtail admin. Invariant: a provider's editor (not NAPHA,
+    not a superuser) can only save a questionnaire for a provider they edit, asked after their
+    own course modules and runs, and never the national core set. The choices offered are
+    limited the same way, so another provider's pages are neither shown nor accepted."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        if user is None or user.is_superuser or user.has_perm(NATIONAL_PERMISSION):
+            return
+        pages = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
+        own = pages.values("pk")
+        provider = self.fields["provider"]
+        # A plain list of their own providers instead of the page chooser (which browses the
+        # whole tree); usually one, chosen already.
+        provider.widget = forms.Select()
+        provider.queryset = ResourceCentrePage.objects.filter(pk__in=own)
+        provider.required = True
+        if not self.instance.pk and len(provider.queryset) == 1:
+            self.initial.setdefault("provider", provider.queryset[0].pk)
+        self.fields["courses"].queryset = CoursePage.objects.filter(pk__in=own)
+        self.fields["runs"].queryset = organised_runs(user)
+        self.fields["is_core"].disabled = True
+        if "follow_up" in self.fields:
+            self.fields["follow_up"].queryset = self.fields["follow_up"].queryset.filter(
+                provider__in=own, is_core=False
+            )

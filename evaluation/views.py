@@ -22,14 +22,13 @@ from cms.models import ResourceCentrePage
 from common.spreadsheets import spreadsheet_response
 from courses.models import CoursePage, CourseRun
 from courses.permissions import organised_run, organised_runs
+from organisations.access import NATIONAL_PERMISSION
 from reports import charts
 
 from .forms import AnswerForm
 from .models import Response
 from .services.asking import LinkError, invitation_for_token, open_invitations, submit, token
 from .services.results import EXPORT_HEADERS, export_rows, summarise
-
-NATIONAL_PERMISSION = "organisations.view_national_reports"
 
 
 def _language():

@@ -5,15 +5,17 @@ from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from organisations.access import NATIONAL_PERMISSION
 from reports.wagtail_hooks import PermissionMenuItem
 
 from . import views
+from .forms import QuestionnaireAdminForm
 from .models import Questionnaire
 
 
@@ -21,7 +23,7 @@ def editable_questionnaires(user):
     """The questionnaires ``user`` may change: their providers' own; the national core set and
     every provider's only for NAPHA (the national report permission) and superusers."""
     queryset = Questionnaire.objects.select_related("provider")
-    if user.is_superuser or user.has_perm(views.NATIONAL_PERMISSION):
+    if user.is_superuser or user.has_perm(NATIONAL_PERMISSION):
         return queryset
     pages = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
     return queryset.filter(provider__in=pages.values("pk"), is_core=False)
@@ -59,30 +61,33 @@ class QuestionnaireViewSet(SnippetViewSet):
     copy_view_enabled = False
     edit_view_class = QuestionnaireEditView
     delete_view_class = QuestionnaireDeleteView
-    panels = [
-        FieldPanel("title"),
-        FieldPanel("provider"),
-        MultiFieldPanel(
-            [FieldPanel("is_core"), FieldPanel("is_default"), FieldPanel("named")],
-            heading=gettext_lazy("Use"),
-        ),
-        FieldPanel("intro_nb"),
-        FieldPanel("intro_en"),
-        FieldPanel("items"),
-        MultiFieldPanel(
-            [FieldPanel("courses"), FieldPanel("runs")],
-            heading=gettext_lazy("Where it is asked"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("reminder_days"),
-                FieldPanel("open_days"),
-                FieldPanel("follow_up"),
-                FieldPanel("follow_up_months"),
-            ],
-            heading=gettext_lazy("Timing"),
-        ),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("title"),
+            FieldPanel("provider"),
+            MultiFieldPanel(
+                [FieldPanel("is_core"), FieldPanel("is_default"), FieldPanel("named")],
+                heading=gettext_lazy("Use"),
+            ),
+            FieldPanel("intro_nb"),
+            FieldPanel("intro_en"),
+            FieldPanel("items"),
+            MultiFieldPanel(
+                [FieldPanel("courses"), FieldPanel("runs")],
+                heading=gettext_lazy("Where it is asked"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("reminder_days"),
+                    FieldPanel("open_days"),
+                    FieldPanel("follow_up"),
+                    FieldPanel("follow_up_months"),
+                ],
+                heading=gettext_lazy("Timing"),
+            ),
+        ],
+        base_form_class=QuestionnaireAdminForm,
+    )
 
     def get_queryset(self, request):
         queryset = Questionnaire.objects.select_related("provider")
@@ -125,7 +130,7 @@ def national_menu_item():
         reverse("evaluation_national_report"),
         icon_name="form",
         order=15,
-        permission=views.NATIONAL_PERMISSION,
+        permission=NATIONAL_PERMISSION,
     )
 
 

@@ -1,4 +1,5 @@
-"""The coordinator's entry guard: every coordinator view calls ``coordinated_organisation``.
+"""The coordinator's entry guard: every coordinator view calls ``coordinated_organisation``;
+and the name of NAPHA's national permission.
 
 Invariant: a coordinator reaches only organisations they coordinate now; any other
 organisation id is a 404, so ids cannot be probed."""
@@ -6,6 +7,9 @@ organisation id is a 404, so ids cannot be probed."""
 from django.shortcuts import get_object_or_404
 
 from .services.memberships import coordinated_organisations
+
+# NAPHA's permission: national figures, every provider's reports and evaluations.
+NATIONAL_PERMISSION = "organisations.view_national_reports"
 
 
 def coordinated_organisation(user, pk, queryset=None):

@@ -21,7 +21,7 @@ from courses.models import CoursePage
 from courses.permissions import organised_runs
 from enrollment.models import Registration, RegistrationStatus
 from geo.models import County
-from organisations.access import coordinated_organisation
+from organisations.access import NATIONAL_PERMISSION, coordinated_organisation
 from organisations.models import Membership
 from people.professions import Profession
 
@@ -39,8 +39,6 @@ from .services import (
     trend,
 )
 from .services import therapist_share as share_rows
-
-NATIONAL_PERMISSION = "organisations.view_national_reports"
 
 SHARE_HIDDEN = "–"
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from geo.models import County
+from organisations.access import NATIONAL_PERMISSION
 from organisations.models import (
     Grant,
     Membership,
@@ -43,7 +44,6 @@ from ..models import ResourceCentreRegion
 from .packages import load_packages
 from .progress import BOOKED, progress, registrations_by_user
 
-NATIONAL_PERMISSION = "organisations.view_national_reports"
 GRANT_YEARS = 3  # a grant runs three years unless its end year says otherwise
 
 # (one, several) in the sentences about gaps ("2 of 5 job specialists lack ...").
