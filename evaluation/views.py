@@ -26,9 +26,9 @@ from organisations.access import NATIONAL_PERMISSION
 from reports import charts
 
 from .forms import AnswerForm
-from .models import Response
+from .models import EvaluationKind
 from .services.asking import LinkError, invitation_for_token, open_invitations, submit, token
-from .services.results import EXPORT_HEADERS, export_rows, summarise
+from .services.results import EXPORT_HEADERS, export_rows, responses, summarise
 
 
 def _language():
@@ -105,14 +105,21 @@ def _export(filename, results, export_format):
 def run_results(request, run_id):
     """A run's results for its organisers, once at least 5 people have answered."""
     run = organised_run(request.user, run_id, CourseRun.objects.select_related("course"))
-    results = summarise(Response.objects.filter(evaluation__run=run), with_text=True)
+    kind = _round(request.GET)
+    results = summarise(responses([run.pk], kind), with_text=True)
     if request.GET.get("export") in ("csv", "xlsx"):
-        return _export(f"evaluering-{run.pk}", results, request.GET["export"])
+        return _export(f"evaluering-{run.pk}-{kind}", results, request.GET["export"])
     return render(
         request,
         "evaluation/run_results.html",
-        {"run": run, "results": _charts(results)},
+        {"run": run, "results": _charts(results), "round": kind, "rounds": EvaluationKind.choices},
     )
+
+
+def _round(params):
+    """The round asked for (``?round=follow_up``); the course round by default."""
+    value = params.get("round")
+    return value if value in EvaluationKind.values else EvaluationKind.COURSE
 
 
 def _year(value):
@@ -144,9 +151,10 @@ def provider_report(request):
         runs = runs.filter(course_id=course)
     if run:
         runs = runs.filter(pk=run)
-    results = summarise(Response.objects.filter(evaluation__run__in=runs.values("pk")))
+    kind = _round(params)
+    results = summarise(responses(runs.values("pk"), kind))
     if params.get("export") in ("csv", "xlsx"):
-        return _export("evaluering", results, params["export"])
+        return _export(f"evaluering-{kind}", results, params["export"])
     query = params.copy()
     query.pop("export", None)
     return TemplateResponse(
@@ -163,6 +171,7 @@ def provider_report(request):
             .order_by("title")
             .values_list("pk", "title"),
             "show_courses": True,
+            "rounds": EvaluationKind.choices,
         },
     )
 
@@ -177,11 +186,10 @@ def national_report(request):
     if provider:
         path = ResourceCentrePage.objects.filter(pk=provider).values_list("path", flat=True).first()
         runs = runs.filter(course__path__startswith=path or "-")
-    results = summarise(
-        Response.objects.filter(evaluation__run__in=runs.values("pk")), core_only=True
-    )
+    kind = _round(params)
+    results = summarise(responses(runs.values("pk"), kind), core_only=True)
     if params.get("export") in ("csv", "xlsx"):
-        return _export("evaluering-nasjonal", results, params["export"])
+        return _export(f"evaluering-nasjonal-{kind}", results, params["export"])
     query = params.copy()
     query.pop("export", None)
     return TemplateResponse(
@@ -193,5 +201,6 @@ def national_report(request):
             "params": params,
             "query_string": query.urlencode(),
             "providers": ResourceCentrePage.objects.order_by("title").values_list("pk", "title"),
+            "rounds": EvaluationKind.choices,
         },
     )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from people.professions import Profession
 from reports.services import SUPPRESS_BELOW, suppress
 
-from ..models import SCALED, ItemKind, QuestionnaireVersion, Response
+from ..models import SCALED, EvaluationKind, ItemKind, QuestionnaireVersion, Response
 
 MIN_ANSWERS = SUPPRESS_BELOW
 GROUPS = [
@@ -165,8 +165,11 @@ def summarise(responses, *, core_only=False, with_text=False):
     return Results(count=counted, items=list(items.values()))
 
 
-def responses_for_runs(run_ids):
-    return Response.objects.filter(evaluation__run_id__in=run_ids)
+def responses(runs, kind=EvaluationKind.COURSE):
+    """The answers of one round of ``runs`` (ids or a queryset of ids): after the course, or the
+    follow-up months later. Rounds are never summed together: their questions and their moment
+    differ."""
+    return Response.objects.filter(evaluation__run__in=runs, evaluation__kind=kind)
 
 
 def export_rows(results):

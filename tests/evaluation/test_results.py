@@ -152,3 +152,41 @@ def test_provider_report_query_count_does_not_grow(
     assert page.status_code == 200
     assert "306" in page.content.decode()  # 6 + 300 answers
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_follow_up_answers_are_a_round_of_their_own(
+    client, editor_a, finished_run, questionnaire, employer, capture
+):
+    """The follow-up months later asks other questions: its answers are shown and exported
+    under their own round, never added to the answers given after the course."""
+    version = answered_run(client, editor_a, finished_run, employer, capture, ["therapist"] * 5)
+    now = timezone.now()
+    follow_up = Evaluation.objects.create(
+        run=finished_run,
+        kind=EvaluationKind.FOLLOW_UP,
+        version=version,
+        opened_at=now,
+        remind_at=now + timedelta(days=5),
+        closes_at=now + timedelta(days=21),
+    )
+    answers = {key: int(value) for key, value in full_answer(version, likert_value=1).items()}
+    Response.objects.bulk_create(
+        Response(evaluation=follow_up, version=version, profession="therapist", answers=answers)
+        for _ in range(6)
+    )
+    client.force_login(editor_a)
+    url = f"/arrangor/kurs/{finished_run.pk}/evaluering/"
+
+    def therapists_likert(address):
+        rows = client.get(address).content.decode("utf-8-sig").splitlines()
+        cells = [row.split(";") for row in rows]
+        question = "Kurset var nyttig for arbeidet mitt"
+        return [c[3] for c in cells if c[0] == question and c[1] == "Behandlere"]
+
+    assert therapists_likert(url + "?export=csv") == ["0", "0", "0", "5", "0"]
+    assert therapists_likert(url + "?round=follow_up&export=csv") == ["6", "0", "0", "0", "0"]
+    page = client.get(url + "?round=follow_up").content.decode()
+    assert '<a href="?round=follow_up" aria-current="page">Oppfølging</a>' in page
+    report = "/admin/reports/evaluations/"
+    assert therapists_likert(report + "?export=csv") == ["0", "0", "0", "5", "0"]
+    assert therapists_likert(report + "?round=follow_up&export=csv") == ["6", "0", "0", "0", "0"]
