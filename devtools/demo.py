@@ -15,10 +15,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
-from wagtail.rich_text import RichText
 
 from cms.groups import ensure_editors_group, ensure_national_group
-from cms.models import ResourceCentrePage, StandardPage
+from cms.models import ResourceCentrePage
+from cms.setup import ensure_standard_pages
 from courses.models import CourseFormat, CoursePage, CourseRun, CourseSession, RunStatus
 from courses.setup import ensure_site
 from geo.models import Municipality
@@ -231,51 +231,6 @@ VENUES = {
     "napha": [("5001", "NAPHA, Trondheim", "Mellomila 79, 7018 Trondheim")],
 }
 
-STANDARD_PAGES = [
-    ("om", "Om IPS-kurs", "IPS-kurs samler kurs fra ressurssentrene for IPS og NAPHA på ett sted."),
-    (
-        "personvern",
-        "Personvernerklæring",
-        "Her forklarer vi hvilke personopplysninger vi behandler, hvorfor og hvor lenge.",
-    ),
-]
-
-
-PAGE_BODIES = {
-    "personvern": (
-        "<h2>Hva vi lagrer</h2><ul>"
-        "<li>Konto: navn, e-postadresse, telefon (valgfritt), foretrukket språk og passord "
-        "(kryptert).</li>"
-        "<li>Yrke og arbeidsgiver, med historikk når du bytter arbeidsgiver.</li>"
-        "<li>Påmeldinger, ventelisteplass, oppmøte, fullføring og kursbevis.</li>"
-        "<li>Behov for tilrettelegging eller kost du oppgir ved påmelding.</li>"
-        "<li>E-poster vi har sendt deg (kvitteringer, tilbud, kalenderinvitasjoner).</li></ul>"
-        "<h2>Hvorfor</h2><p>For å gjennomføre kursene (avtale), og for at NAPHA og "
-        "ressurssentrene skal kunne følge opp opplæringen i IPS nasjonalt (allmenn interesse). "
-        "Nasjonale rapporter viser bare tall, og tall under 5 vises som «&lt;5».</p>"
-        "<h2>Hvor lenge</h2><p>Behov for tilrettelegging slettes 30 dager etter kurset. "
-        "Kontoen og påmeldingene lagres til du sletter kontoen, men ikke for alltid:</p><ul>"
-        "<li>En konto som en koordinator har opprettet for deg, og som du aldri har tatt i "
-        "bruk, slettes etter 90 dager.</li>"
-        "<li>En konto som ikke har vært brukt på tre år, slettes. Du får en e-post 30 dager "
-        "før; logger du inn innen da, beholdes kontoen.</li></ul>"
-        "<p>Når en konto slettes, fjernes alt som identifiserer deg (navn, e-post, telefon, "
-        "passord og innlogginger). Påmeldingene beholdes uten navn i statistikken (yrke og "
-        "arbeidsgiver), og kursbevis kan fortsatt bekreftes med koden sin.</p>"
-        "<h2>Dine rettigheter</h2><p>Under «Min side» kan du se og rette profilen, laste ned "
-        "alle opplysninger om deg (JSON) og slette kontoen. Koordinatoren hos arbeidsgiveren "
-        "din ser påmeldingene dine; kursarrangøren ser deltakerlisten for sine kurs.</p>"
-    ),
-    "tilgjengelighet": (
-        "<p>Nettstedet er laget for å oppfylle WCAG 2.1 AA: semantisk HTML, synlig fokus, "
-        "tastaturbetjening, tekstalternativer, kontrast på minst 4,5:1 og skjemaer med "
-        "etiketter og feilmeldinger i klartekst. Kursbevis er tilgjengelige PDF-er (PDF/UA), "
-        "og diagrammer vises også som tabeller.</p>"
-        "<p>Finner du noe som ikke fungerer, skriv til kurs@ipskurs.no.</p>"
-    ),
-}
-
-
 # {email: password} of the accounts created while seed(random_passwords=True) runs; None
 # otherwise (every demo account gets DEMO_PASSWORD).
 _random_passwords = None
@@ -399,11 +354,7 @@ def _seed(extra_runs=0, stdout=None):
             groups=[group, *extra],
         )
 
-    for slug, title, intro in STANDARD_PAGES:
-        page = _add_child(home, StandardPage(title=title, slug=slug, intro=intro))
-        if slug in PAGE_BODIES and not page.body:
-            page.body = [("text", RichText(PAGE_BODIES[slug]))]
-            page.save_revision().publish()
+    ensure_standard_pages(home)
 
     courses = {}
     for provider_slug, slug, title, summary, audience, hours, fmt, prereqs in COURSES:
