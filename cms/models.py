@@ -19,9 +19,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, BodyBlock
+from .routing import RoutedPage
 
 
-class HomePage(Page):
+class HomePage(RoutedPage, Page):
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
@@ -42,7 +43,7 @@ class HomePage(Page):
         return context
 
 
-class ResourceCentrePage(Page):
+class ResourceCentrePage(RoutedPage, Page):
     """A course provider: an IPS resource centre, or NAPHA."""
 
     short_name = models.CharField(
@@ -90,7 +91,7 @@ class ResourceCentrePage(Page):
         return self.short_name or self.title
 
 
-class StandardPage(Page):
+class StandardPage(RoutedPage, Page):
     """Content such as 'about', the privacy notice and the accessibility statement."""
 
     intro = models.TextField(_("introduction"), blank=True)

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -41,6 +40,6 @@ urlpatterns += i18n_patterns(
     path("", include("portal.participant.urls")),
     path("", include("portal.coordinator.urls")),
     path("", include("portal.organiser.urls")),
-    path("", include(wagtail_urls)),
+    path("", include("cms.urls")),  # Wagtail's pages, routed in one query
     prefix_default_language=False,
 )

@@ -25,6 +25,7 @@ from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock
 from cms.models import ResourceCentrePage
+from cms.routing import RoutedPage
 from people.professions import Profession
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -45,7 +46,7 @@ class CourseFormat(models.TextChoices):
     HYBRID = "hybrid", _("Hybrid")
 
 
-class CoursePage(Page):
+class CoursePage(RoutedPage, Page):
     """A course module, e.g. the basic course in IPS, published by one provider."""
 
     summary = models.TextField(
@@ -121,7 +122,7 @@ class CoursePage(Page):
         return self.get_parent().specific
 
 
-class CourseCatalogPage(Page):
+class CourseCatalogPage(RoutedPage, Page):
     """The public catalogue of upcoming runs. The page holds the editors' introduction; the
     listing with its filters is served by ``portal.public`` (a ``before_serve_page`` hook), which
     knows seat availability."""
