@@ -19,11 +19,18 @@ from .models import CalendarEntry
 
 
 def _entries_for(messages):
-    ids = {m.params["calendar"]["entry"] for m in messages if "calendar" in m.params}
-    entries = CalendarEntry.objects.in_bulk(ids) if ids else {}
-    for message in messages:
-        if "calendar" in message.params:
-            message.calendar_entry = entries.get(message.params["calendar"]["entry"])
+    """Set ``message.calendar_entry`` from ``params["calendar"]``: the entry's UID, or its
+    id in messages queued before UIDs were used."""
+    told = [(m, m.params["calendar"]) for m in messages if "calendar" in m.params]
+    uids = {c["uid"] for _m, c in told if "uid" in c}
+    ids = {c["entry"] for _m, c in told if "uid" not in c}
+    by_uid = CalendarEntry.objects.in_bulk(uids, field_name="uid") if uids else {}
+    by_id = CalendarEntry.objects.in_bulk(ids) if ids else {}
+    for message, calendar in told:
+        if "uid" in calendar:
+            message.calendar_entry = by_uid.get(calendar["uid"])
+        else:
+            message.calendar_entry = by_id.get(calendar["entry"])
 
 
 class CalendarPart(Part):

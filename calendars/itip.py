@@ -12,9 +12,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Event, vCalAddress, vText
 
-from courses.ical import new_calendar
+from courses.ical import TZID, new_calendar
 
 REQUEST, CANCEL = "REQUEST", "CANCEL"
 
@@ -48,18 +47,55 @@ def session_label(run, entry):
     return _("Day %(n)d of %(count)d") % {"n": ids.index(entry.session_id) + 1, "count": len(ids)}
 
 
+def _text(value):
+    """An iCalendar TEXT value (RFC 5545 3.3.11)."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _param(value):
+    """A parameter value: RFC 6868 escapes, quoted when it holds a delimiter."""
+    value = value.replace("^", "^^").replace("\r\n", "^n").replace("\n", "^n")
+    value = value.replace('"', "^'")
+    return f'"{value}"' if any(c in value for c in ",;:") else value
+
+
+def _fold(line):
+    """A content line folded at 75 octets (RFC 5545 3.1), never inside a UTF-8 character
+    nor right after an escape character (some clients mis-read that)."""
+    if len(line) < 75 and (line.isascii() or len(line.encode()) < 75):
+        return line + "\r\n"
+    lines, current, size = [], [], 0
+    for char in line:
+        width = 1 if char < "\x80" else len(char.encode())
+        if current and size + width >= 75:
+            if len(current) > 1 and current[-1] in "\\^":
+                carried = current.pop()
+                lines.append("".join(current))
+                current, size = [carried], 1
+            else:
+                lines.append("".join(current))
+                current, size = [], 0
+        current.append(char)
+        size += width
+    lines.append("".join(current))
+    return "\r\n ".join(lines) + "\r\n"
+
+
+def _local(moment):
+    return timezone.localtime(moment, timezone.get_default_timezone()).strftime("%Y%m%dT%H%M%S")
+
+
 def _event(entry, registration, method, provider_name, now):
+    """The VEVENT's text, written directly: icalendar's serialiser cost more per invitation
+    than the email around it. Parsed back by icalendar and vobject in the tests."""
     run = registration.run
     user = registration.user
-    event = Event()
-    event.add("uid", entry.uid)
-    event.add("sequence", entry.sequence)
-    event.add("dtstamp", now.astimezone(UTC))
-    event.add("dtstart", timezone.localtime(entry.starts_at))
-    event.add("dtend", timezone.localtime(entry.ends_at))
-    event.add("summary", entry.summary)
-    if entry.location:
-        event.add("location", entry.location)
     base = settings.SITE_BASE_URL
     lines = [f"{provider_name}: {run.course.title}"]
     if label := session_label(run, entry):
@@ -71,19 +107,23 @@ def _event(entry, registration, method, provider_name, now):
         f"{course_page}: {course_url}",
         f"{my_courses}: {base}{reverse('my_courses')}",
     ]
-    event.add("description", "\n".join(lines))
-    organizer = vCalAddress(f"mailto:{organizer_address()}")
-    organizer.params["cn"] = vText(provider_name)
-    event.add("organizer", organizer)
-    attendee = vCalAddress(f"mailto:{user.email}")
-    attendee.params["cn"] = vText(user.get_full_name() or user.email)
-    attendee.params["role"] = vText("REQ-PARTICIPANT")
-    attendee.params["partstat"] = vText("ACCEPTED")
-    attendee.params["rsvp"] = vText("FALSE")
-    event.add("attendee", attendee)
-    event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")
-    event.add("transp", "OPAQUE")
-    return event
+    attendee = _param(user.get_full_name() or user.email)
+    properties = [  # in the order icalendar writes them
+        f"SUMMARY:{_text(entry.summary)}",
+        f"DTSTART;TZID={TZID}:{_local(entry.starts_at)}",
+        f"DTEND;TZID={TZID}:{_local(entry.ends_at)}",
+        f"DTSTAMP:{now.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+        f"UID:{entry.uid}",
+        f"SEQUENCE:{entry.sequence}",
+        f"ATTENDEE;CN={attendee};PARTSTAT=ACCEPTED;ROLE=REQ-PARTICIPANT;RSVP=FALSE"
+        f":mailto:{user.email}",
+        f"DESCRIPTION:{_text(chr(10).join(lines))}",
+        *([f"LOCATION:{_text(entry.location)}"] if entry.location else []),
+        f"ORGANIZER;CN={_param(provider_name)}:mailto:{organizer_address()}",
+        f"STATUS:{'CANCELLED' if method == CANCEL else 'CONFIRMED'}",
+        "TRANSP:OPAQUE",
+    ]
+    return "BEGIN:VEVENT\r\n" + "".join(map(_fold, properties)) + "END:VEVENT\r\n"
 
 
 @functools.cache
@@ -100,6 +140,6 @@ def build(registration, entry, method, provider_name, now=None):
     now = now or timezone.now()
     language = registration.user.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
-        event = _event(entry, registration, method, provider_name, now).to_ical().decode("utf-8")
+        event = _event(entry, registration, method, provider_name, now)
     head, tail = _frame(method)
     return head + event + tail

@@ -16,6 +16,8 @@ Invariants:
   worker renders the iCalendar text at delivery (``calendars.emails``).
 """
 
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.db import transaction
@@ -31,6 +33,8 @@ from . import itip, tasks
 from .models import CalendarEntry
 
 RUN_SETTLE = timedelta(seconds=60)
+
+_local = threading.local()
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 
@@ -106,15 +110,38 @@ def plan(registration, now, entries=None):
             ["sequence", "cancelled", "starts_at", "ends_at", "location", "summary", "sent_at"],
         )
     if added:
-        CalendarEntry.objects.bulk_create(added)
+        pending = getattr(_local, "pending", None)
+        if pending is not None:
+            pending.extend(added)  # written when the ``batched()`` block ends
+        else:
+            CalendarEntry.objects.bulk_create(added)
         changes += [(ADDED, entry, None) for entry in added]
-    return sorted(changes, key=lambda change: (change[1].starts_at, change[1].pk))
+    return sorted(changes, key=lambda change: (change[1].starts_at, change[1].pk or 0))
+
+
+@contextmanager
+def batched():
+    """Write the entries that ``plan`` adds in the block with one INSERT at its end, as
+    ``outbox.services.collect`` does for the messages (a run update for many participants
+    otherwise pays a round trip per participant). Messages refer to an entry by its UID,
+    which is fixed before the row is written. Each registration must be planned at most
+    once in the block (a second ``plan`` would not see the entries still pending)."""
+    if getattr(_local, "pending", None) is not None:  # nested: the outermost block writes
+        yield
+        return
+    _local.pending = pending = []
+    try:
+        yield
+    finally:
+        _local.pending = None
+    if pending:
+        CalendarEntry.objects.bulk_create(pending)
 
 
 def calendar_params(entry):
     """What a message needs to carry ``entry``'s calendar part: it is rendered at delivery."""
     return {
-        "entry": entry.pk,
+        "uid": entry.uid,
         "sequence": entry.sequence,
         "method": itip.CANCEL if entry.cancelled else itip.REQUEST,
     }
@@ -189,7 +216,7 @@ def sync_run(run_id, now=None, force=False):
             .prefetch_related("calendar_entries")
         )
         told = 0
-        with collect():
+        with collect(), batched():
             for registration in registrations:
                 registration.run = run
                 changes = plan(registration, now)

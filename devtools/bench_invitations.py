@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from calendars.services import follow_registration
+from calendars.services import batched, follow_registration
 from courses.models import CoursePage, CourseRun, CourseSession, RunStatus
 from enrollment.models import Registration, RegistrationEvent, RegistrationStatus
 from enrollment.services.notify import registration_email
@@ -115,7 +115,7 @@ def bench_invitations(stdout, count=1000):
             del servers  # the worker is what matters here; the site just runs beside it
             # 1. End to end: enqueue as registering does; the worker renders and sends.
             start = time.perf_counter()
-            with transaction.atomic(), collect():
+            with transaction.atomic(), collect(), batched():
                 for registration in registrations:
                     notice = registration_email(registration, "confirmed")
                     follow_registration(

@@ -24,24 +24,29 @@ def site_url(name, *args, language="nb"):
 
 
 def registrations_for(messages):
-    """Load the registrations of a batch of messages with what their emails show, in four
-    queries, and set ``message.registration`` on each."""
+    """Load the registrations of a batch of messages with what their emails show, in five
+    queries, and set ``message.registration`` on each. A batch is mostly one run's people:
+    the run (and its course page, a wide row) is loaded once per run, not once per
+    registration."""
     ids = {m.registration_id for m in messages if m.registration_id}
     registrations = {
         r.pk: r
-        for r in Registration.objects.filter(pk__in=ids)
-        .select_related("user", "enrolled_by", "run__course", "run__municipality__county")
+        for r in Registration.objects.filter(pk__in=ids).select_related("user", "enrolled_by")
+    }
+    runs = {
+        run.pk: run
+        for run in CourseRun.objects.filter(pk__in={r.run_id for r in registrations.values()})
+        .select_related("course", "municipality__county")
         .prefetch_related(
-            Prefetch("run__sessions", queryset=CourseSession.objects.order_by("date", "start_time"))
+            Prefetch("sessions", queryset=CourseSession.objects.order_by("date", "start_time"))
         )
     }
-    runs = [r.run for r in registrations.values()]
-    attach_providers(runs)
-    urls = {}  # a page's URL costs a cache lookup: once per course, not per email
-    for run in runs:
-        if run.course_id not in urls:
-            urls[run.course_id] = settings.SITE_BASE_URL + (run.course.url or "")
-        run.course_url = urls[run.course_id]
+    attach_providers(runs.values())
+    for run in runs.values():
+        # A page's URL costs a cache lookup: once per run, not per email.
+        run.course_url = settings.SITE_BASE_URL + (run.course.url or "")
+    for registration in registrations.values():
+        registration.run = runs[registration.run_id]
     for message in messages:
         message.registration = registrations.get(message.registration_id)
     return registrations

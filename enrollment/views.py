@@ -103,12 +103,16 @@ def _register(request, run_id):
 
 
 def _refused(request, run_id, *, status, message=None, form=None):
-    return render(
-        request,
-        "enrollment/register_refused.html",
-        {"run_url": reverse("run_detail", args=[run_id]), "message": message, "form": form},
-        status=status,
-    )
+    """The reason, a link back and one to My courses. The site menu is left out
+    (``nav_items`` empty): building it looks up the person's roles, which cost a sold-out
+    run as much again as the refusal itself."""
+    context = {
+        "run_url": reverse("run_detail", args=[run_id]),
+        "message": message,
+        "form": form,
+        "nav_items": (),
+    }
+    return render(request, "enrollment/register_refused.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

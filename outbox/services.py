@@ -33,7 +33,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import composers, tasks
+from . import composers, mime, tasks
 from .models import MessageStatus, OutgoingMessage
 
 logger = logging.getLogger(__name__)
@@ -176,6 +176,18 @@ def build_email(message, composition):
     return email
 
 
+def _send(backend, message, composition):
+    """Send one composed message over the open ``backend``. Over SMTP the bytes are written by
+    ``mime`` and handed to smtplib (Django's builder costs more than the sending); other
+    backends (tests, the console) get Django's ``EmailMessage``."""
+    client = getattr(backend, "connection", None)
+    if isinstance(client, smtplib.SMTP) and mime.supports(composition):
+        raw = mime.as_bytes(message, composition)
+        client.sendmail(mime.address(settings.DEFAULT_FROM_EMAIL), [mime.address(message.to)], raw)
+    else:
+        backend.send_messages([build_email(message, composition)])
+
+
 def due_q(now):
     """Messages a worker should send now: queued, retries that are due, and claims whose
     worker died (lease run out)."""
@@ -242,7 +254,7 @@ def _send_batch(ids):
                 except (smtplib.SMTPException, OSError) as exc:
                     unreachable, smtp = exc, None
                     raise
-            smtp.send_messages([build_email(message, composition)])
+            _send(smtp, message, composition)
         except (smtplib.SMTPException, OSError) as exc:
             retry_at.append(_failed(message, exc))
             if smtp is not None and _connection_lost(exc):

@@ -1,14 +1,18 @@
 """iTIP compliance of the invitation and cancellation emails (RFC 5545/5546/6047), read back
 with icalendar and with vobject, a second, independent parser."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from icalendar import Event, vCalAddress, vText
 
+from calendars import itip
+from calendars.models import CalendarEntry
 from courses.models import OSLO
+from enrollment.models import Registration
 from enrollment.services.registration import cancel, register
 from tests.factories import make_participant, make_run
 
@@ -207,3 +211,60 @@ def test_the_description_is_in_the_participants_language(seasons_run):
         [event] = vevents(rows(person, kind="confirmed")[0].calendar)
         description = str(event["DESCRIPTION"])
         assert all(word in description for word in words), description
+
+
+def _icalendar_event(entry, registration, method, provider_name, now):
+    """The VEVENT as icalendar 7 writes it: the reference ``itip`` is checked against."""
+    user = registration.user
+    event = Event()
+    event.add("uid", entry.uid)
+    event.add("sequence", entry.sequence)
+    event.add("dtstamp", now.astimezone(UTC))
+    event.add("dtstart", timezone.localtime(entry.starts_at))
+    event.add("dtend", timezone.localtime(entry.ends_at))
+    event.add("summary", entry.summary)
+    if entry.location:
+        event.add("location", entry.location)
+    # The description is not the point here: take it from our own text, unfolded.
+    ours = itip._event(entry, registration, method, provider_name, now).replace("\r\n ", "")
+    description = next(line for line in ours.split("\r\n") if line.startswith("DESCRIPTION:"))
+    event.add("description", parse_text(description.removeprefix("DESCRIPTION:")))
+    organizer = vCalAddress(f"mailto:{itip.organizer_address()}")
+    organizer.params["cn"] = vText(provider_name)
+    event.add("organizer", organizer)
+    attendee = vCalAddress(f"mailto:{user.email}")
+    attendee.params["cn"] = vText(user.get_full_name() or user.email)
+    attendee.params["role"] = vText("REQ-PARTICIPANT")
+    attendee.params["partstat"] = vText("ACCEPTED")
+    attendee.params["rsvp"] = vText("FALSE")
+    event.add("attendee", attendee)
+    event.add("status", "CANCELLED" if method == itip.CANCEL else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    return event.to_ical().decode("utf-8")
+
+
+def parse_text(value):
+    return value.replace("\\n", "\n").replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\")
+
+
+@pytest.mark.parametrize("method", ["REQUEST", "CANCEL"])
+def test_the_event_text_is_what_icalendar_writes(seasons_run, method):
+    """``itip`` writes the VEVENT itself (for speed); escaping, RFC 6868 parameters and
+    folding at 75 octets must match icalendar's, for awkward names and long lines."""
+    person = make_participant()
+    person.first_name = 'Åse "Kari" ^Marie; von, Ødegård\\Sørensen'
+    person.last_name = "Ødegård-Sørensen med et riktig langt etternavn: " + "ø" * 40
+    registration = Registration(run=seasons_run, user=person)
+    entry = CalendarEntry(
+        uid="ipskurs-reg-1-session-2@example.no",
+        sequence=4,
+        starts_at=timezone.now() + timedelta(days=3),
+        ends_at=timezone.now() + timedelta(days=3, hours=6),
+        summary="Grunnkurs; Tromsø, Ålesund og Bodø – vår\\høst " + "æ" * 50,
+        location="https://meet.example.no/j/1?pwd=a,b;c",
+    )
+    now = timezone.now()
+    for provider in ("NAPHA", 'Prøve; "leverandør", AS:^'):
+        ours = itip._event(entry, registration, method, provider, now)
+        assert ours == _icalendar_event(entry, registration, method, provider, now)
+        assert all(len(line.encode()) <= 75 for line in ours.split("\r\n"))
