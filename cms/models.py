@@ -23,9 +23,10 @@ from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, BodyBlock
 from .localisation import LocalisedPageMixin, localized, originals
+from .routing import RoutedPage
 
 
-class HomePage(LocalisedPageMixin, Page):
+class HomePage(LocalisedPageMixin, RoutedPage, Page):
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
@@ -48,7 +49,7 @@ class HomePage(LocalisedPageMixin, Page):
         return context
 
 
-class ResourceCentrePage(LocalisedPageMixin, Page):
+class ResourceCentrePage(LocalisedPageMixin, RoutedPage, Page):
     """A course provider: an IPS resource centre, or NAPHA."""
 
     short_name = models.CharField(
@@ -96,7 +97,7 @@ class ResourceCentrePage(LocalisedPageMixin, Page):
         return self.short_name or self.title
 
 
-class StandardPage(LocalisedPageMixin, Page):
+class StandardPage(LocalisedPageMixin, RoutedPage, Page):
     """Content such as 'about', the privacy notice and the accessibility statement."""
 
     intro = models.TextField(_("introduction"), blank=True)

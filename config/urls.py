@@ -1,12 +1,10 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path, re_path
-from wagtail import urls as wagtail_urls
+from django.urls import include, path
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.views import serve as serve_page
 from portal.public.urls import feeds
 
 from . import admin as _superuser_admin
@@ -42,9 +40,6 @@ urlpatterns += i18n_patterns(
     path("", include("portal.participant.urls")),
     path("", include("portal.coordinator.urls")),
     path("", include("portal.organiser.urls")),
-    # Wagtail's page view with localised routing (English versions, else the Norwegian page);
-    # same pattern and name as Wagtail's, which stays below for its other URLs.
-    re_path(wagtail_urls.serve_pattern, serve_page, name="wagtail_serve"),
-    path("", include(wagtail_urls)),
+    path("", include("cms.urls")),  # Wagtail's pages, routed in one query
     prefix_default_language=False,
 )

@@ -34,6 +34,7 @@ from cms.localisation import (
     localized,
 )
 from cms.models import ResourceCentrePage
+from cms.routing import RoutedPage
 from people.professions import Profession
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -54,7 +55,7 @@ class CourseFormat(models.TextChoices):
     HYBRID = "hybrid", _("Hybrid")
 
 
-class CoursePage(LocalisedPageMixin, Page):
+class CoursePage(LocalisedPageMixin, RoutedPage, Page):
     """A course module, e.g. the basic course in IPS, published by one provider."""
 
     summary = models.TextField(
@@ -138,16 +139,17 @@ class CoursePage(LocalisedPageMixin, Page):
         parent = self.get_parent()
         if not parent.live:  # an English version under a provider not yet translated
             parent = course.get_parent()
+        if not is_default_language():
+            parent = parent.specific  # the site's page class links within English
         context.update(
-            # (specific: the site's page class links an English visitor within English)
-            parent=parent.specific,
+            parent=parent,
             course=course,
             prerequisites=localized(course.prerequisites.all()),
         )
         return context
 
 
-class CourseCatalogPage(LocalisedPageMixin, Page):
+class CourseCatalogPage(LocalisedPageMixin, RoutedPage, Page):
     """The public catalogue of upcoming runs. The page holds the editors' introduction; the
     listing with its filters is served by ``portal.public`` (a ``before_serve_page`` hook), which
     knows seat availability."""

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,9 +35,39 @@ class OrganisationStatus(models.TextChoices):
     MERGED = "merged", _("Merged into another")
 
 
+# Organisations that run the platform's training rather than send staff to it: they need no
+# data processing agreement.
+PROVIDER_KINDS = ("resource_centre", "national_body")
+
+
 class OrganisationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=OrganisationStatus.ACTIVE)
+
+    def with_agreement(self, day=None):
+        """Annotate ``agreement_signed_on``: the signing date of the data processing agreement
+        in force on ``day`` (today by default), or None."""
+        day = day or timezone.localdate()
+        in_force = (
+            ProcessingAgreement.objects.filter(organisation=OuterRef("pk"), signed_on__lte=day)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+            .order_by("-signed_on")
+            .values("signed_on")[:1]
+        )
+        return self.annotate(agreement_signed_on=Subquery(in_force))
+
+    def lacking_agreement(self, day=None):
+        """Active customer organisations with current members and no data processing agreement
+        in force on ``day``: the personal data of their staff is processed without one."""
+        day = day or timezone.localdate()
+        members = Membership.objects.filter(organisation=OuterRef("pk")).current()
+        return (
+            self.active()
+            .exclude(kind__in=PROVIDER_KINDS)
+            .filter(Exists(members))
+            .with_agreement(day)
+            .filter(agreement_signed_on__isnull=True)
+        )
 
     def selectable(self):
         """Organisations a person may choose as employer."""
@@ -312,3 +342,49 @@ class Invitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+class ProcessingAgreement(models.Model):
+    """A data processing agreement (*databehandleravtale*) with a customer organisation, as GDPR
+    art. 28 requires: which version, when and by whom it was signed, and when it ended. Kept
+    after it ends, so the history of agreements stays visible."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="processing_agreements",
+        verbose_name=_("organisation"),
+    )
+    version = models.CharField(
+        _("agreement version"), max_length=40, help_text=_("For example 2026-1.")
+    )
+    signed_on = models.DateField(_("signed on"))
+    signed_by = models.CharField(
+        _("signed by"), max_length=200, help_text=_("Name and role of who signed for them.")
+    )
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed document"),
+        help_text=_("Keep it in a collection only NAPHA can see."),
+    )
+    ended_on = models.DateField(
+        _("ended on"), null=True, blank=True, help_text=_("Empty while it is in force.")
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("data processing agreement")
+        verbose_name_plural = _("data processing agreements")
+        ordering = ["-signed_on", "organisation__name"]
+
+    def __str__(self):
+        return f"{self.organisation.name} ({self.version}, {self.signed_on:%d.%m.%Y})"
+
+    def clean(self):
+        if self.ended_on and self.signed_on and self.ended_on <= self.signed_on:
+            raise ValidationError({"ended_on": _("An agreement ends after it was signed.")})

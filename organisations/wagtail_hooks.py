@@ -18,7 +18,7 @@ from wagtail.log_actions import log
 
 from common.spreadsheets import SafeSpreadsheetExportMixin
 
-from .models import Membership, Organisation, OrganisationStatus
+from .models import Membership, Organisation, OrganisationStatus, ProcessingAgreement
 from .services.memberships import MembershipError, approve_organisation, merge_organisations
 
 
@@ -145,6 +145,49 @@ class PendingOrganisationViewSet(OrganisationViewSet):
     export_filename = "arbeidsgiverforesporsler"
 
 
+class LackingAgreementIndexView(OrganisationIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().lacking_agreement()
+
+
+class LackingAgreementViewSet(OrganisationViewSet):
+    """Customer organisations whose staff use the platform without a data processing agreement
+    in force: the list to work through."""
+
+    menu_label = gettext_lazy("Without a data processing agreement")
+    icon = "warning"
+    index_view_class = LackingAgreementIndexView
+    list_display = ["name", "kind", "org_number", "municipality", "county"]
+    list_filter = ["kind", "county"]
+    list_export = ["name", "kind", "org_number", "municipality", "county"]
+    export_filename = "uten-databehandleravtale"
+
+
+class AgreementIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
+    pass
+
+
+class ProcessingAgreementViewSet(ModelViewSet):
+    model = ProcessingAgreement
+    index_view_class = AgreementIndexView
+    icon = "doc-full"
+    menu_label = gettext_lazy("Data processing agreements")
+    list_display = ["organisation", "version", "signed_on", "signed_by", "ended_on"]
+    list_filter = ["version", "signed_on", "ended_on"]
+    search_fields = ["organisation__name", "organisation__org_number", "signed_by", "version"]
+    list_export = ["organisation", "version", "signed_on", "signed_by", "ended_on", "note"]
+    export_filename = "databehandleravtaler"
+    form_fields = [
+        "organisation",
+        "version",
+        "signed_on",
+        "signed_by",
+        "document",
+        "ended_on",
+        "note",
+    ]
+
+
 class MembershipIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
     pass
 
@@ -169,6 +212,8 @@ class OrganisationGroup(ViewSetGroup):
         OrganisationViewSet("organisations"),
         PendingOrganisationViewSet("pending_organisations"),
         MembershipViewSet("memberships"),
+        ProcessingAgreementViewSet("processing_agreements"),
+        LackingAgreementViewSet("organisations_lacking_agreement"),
     )
 
 

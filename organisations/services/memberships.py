@@ -93,6 +93,7 @@ def merge_organisations(source, target):
         raise MembershipError(_("This organisation has already been merged."))
     moved = source.memberships.update(organisation=target)
     source.grants.update(organisation=target)
+    source.processing_agreements.update(organisation=target)
     for invitation in source.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True):
         if target.invitations.filter(
             email__iexact=invitation.email, accepted_at__isnull=True, revoked_at__isnull=True

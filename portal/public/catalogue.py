@@ -88,6 +88,33 @@ def runs_for_listing(rows, providers=(), availability=True, now=None):
     return ordered
 
 
+def runs_to_show(runs, providers=(), limit=None, now=None):
+    """The runs of ``runs`` (``listed_runs()``, filtered; the first ``limit`` of them) with
+    everything a listing shows, as ``runs_for_listing`` gives them, for a list that is not
+    paged (nothing to count): the runs and their seats in one query.
+
+    Query budget: one for the runs with their seats (and the course's English title on the
+    English site), one for their sessions, one for reservations; providers come from
+    ``providers`` (a query only for a provider not among them).
+    """
+    now = now or timezone.now()
+    runs = (
+        with_availability(
+            runs.select_related("course", "municipality__county").prefetch_related(
+                Prefetch("sessions", queryset=CourseSession.objects.order_by("date", "start_time"))
+            ),
+            now,
+        )
+        .with_course_translation()
+        .annotate(next_offer_ends=_next_offer_ends(now))
+        .order_by("first_date", "pk")
+    )
+    runs = list(runs[:limit] if limit else runs)
+    attach_providers(runs, known=providers)
+    reservation_summaries(runs, now)
+    return runs
+
+
 def _next_offer_ends(now):
     offers = (
         Registration.objects.filter(

@@ -8,7 +8,7 @@ from django import template
 from cms.localisation import original
 
 from ..public import listing_cache
-from ..public.catalogue import listed_runs, runs_for_listing, seats_change_at
+from ..public.catalogue import listed_runs, runs_to_show, seats_change_at
 
 register = template.Library()
 
@@ -17,18 +17,20 @@ register = template.Library()
 def upcoming_runs(provider=None, course=None, limit=None):
     """Upcoming published runs, with seats, reservations and providers, optionally of one
     provider's subtree or one course module: from the listing cache (no query), or built in
-    a fixed number of queries. For an English version of a page, the original's runs (one
-    query to find it)."""
+    a fixed number of queries (three; the provider of a provider's or a course's page is
+    known). For an English version of a page, the original's runs (one query to find it)."""
     provider, course = original(provider), original(course)
 
     def build():
         runs = listed_runs()
+        providers = []
         if provider is not None:
             runs = runs.filter(course__path__startswith=provider.path)
+            providers.append(provider)
         if course is not None:
             runs = runs.filter(course=course)
-        rows = runs.values_list("pk", "first_date")
-        shown = runs_for_listing(rows[:limit] if limit else rows)
+            providers.append(course.get_parent())
+        shown = runs_to_show(runs, providers=providers, limit=limit)
         return shown, seats_change_at(shown)
 
     key = listing_cache.entry_key(

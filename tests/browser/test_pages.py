@@ -95,8 +95,16 @@ def test_organiser(world, visit):
         (f"/arrangor/kurs/{run}/", "organiser-run"),
         (f"/arrangor/kurs/{run}/okt/{session}/", "organiser-register"),
         (f"/arrangor/kurs/{run}/okt/{session}/innsjekk/", "organiser-checkin"),
+        (f"/arrangor/kurs/{run}/deltakere/", None),
+        (f"/arrangor/kurs/{run}/meldinger/", None),
+        (f"/arrangor/kurs/{run}/evaluering/", None),
+        ("/arrangor/", None),
     ]:
         both(v, path, name)
+    # Our own pages in the Wagtail admin, in the admin's own language setting.
+    for path in ("/admin/reports/my-runs/", "/admin/reports/evaluations/"):
+        v.check(path, viewport=DESKTOP)
+        v.check(path, viewport=PHONE)
     report(v)
 
 
@@ -104,4 +112,7 @@ def test_napha(world, visit):
     v = visit(world.napha, "napha")
     v.check("/admin/reports/participation/", viewport=DESKTOP, name="napha-report")
     v.check("/admin/reports/participation/", viewport=PHONE)
+    for path in ("/admin/reports/evaluations/national/", "/admin/training/readiness/"):
+        v.check(path, viewport=DESKTOP)
+        v.check(path, viewport=PHONE)
     report(v)

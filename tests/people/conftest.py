@@ -156,3 +156,10 @@ def member_b(bergen_dps):
 @pytest.fixture
 def admin_user(db):
     return make_account("admin.people@example.no", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """A client signed in as a superuser."""
+    client.force_login(admin_user)
+    return client

@@ -11,12 +11,6 @@ from .conftest import employ, make_account, make_org, municipality
 
 
 @pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
 def editor(db):
     """Can use the admin (e.g. a course editor), but has no organisation permissions."""
     group = Group.objects.create(name="Kursredaktører uten organisasjoner")

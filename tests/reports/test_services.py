@@ -4,10 +4,14 @@ from datetime import date
 
 import pytest
 
+from attendance.models import ATTENDED
+from enrollment.models import Registration, RegistrationStatus
 from reports.services import (
+    PROVIDER_PATH_LENGTH,
     Filters,
     participation,
     provider_runs,
+    registrations,
     series_from,
     suppress,
     therapist_share,
@@ -193,3 +197,64 @@ def test_provider_runs(dataset):
         ds.run_a2.pk: (10, 0, 3, 5, 2),  # two absent leaders
         ds.run_b1.pk: (10, 0, 5, 5, 1),
     }
+
+
+def _direct_figures(filters, by, period):
+    """The same figures counted registration by registration in Python: a registration is
+    attended when any of its rows is attended (present or late)."""
+
+    def key(reg):
+        run = reg.run
+        if by == "profession":
+            return reg.profession
+        if by == "course":
+            return run.course_id
+        if by == "provider":
+            return run.course.path[:PROVIDER_PATH_LENGTH]
+        if by == "employer":
+            return reg.employer_id
+        if by == "county":
+            return reg.employer.county_id if reg.employer else None
+        return run.starts_on.replace(month=1 if period == "year" else run.starts_on.month, day=1)
+
+    wanted = {r.pk for r in registrations(filters)}
+    counts = {}
+    for reg in Registration.objects.filter(status=RegistrationStatus.CONFIRMED).select_related(
+        "run__course", "employer"
+    ):
+        if reg.pk not in wanted:
+            continue
+        row = counts.setdefault(key(reg), [0, 0, 0])
+        row[0] += 1
+        row[1] += reg.attendance.filter(status__in=ATTENDED).exists()
+        row[2] += reg.completed_at is not None
+    return {k: tuple(v) for k, v in counts.items()}
+
+
+@pytest.mark.parametrize("by", ["profession", "course", "provider", "employer", "county"])
+@pytest.mark.parametrize(
+    "make_filters",
+    [
+        lambda ds: Filters(),
+        lambda ds: Filters(year_from=2025),
+        lambda ds: Filters(year_to=2024, profession=T),
+        lambda ds: Filters(provider=ds.provider_a.path, county=ds.county_oslo.pk),
+        lambda ds: Filters(course=ds.course_b.pk, employer=ds.vest.pk),
+    ],
+)
+def test_participation_equals_a_direct_count(dataset, by, make_filters):
+    filters = make_filters(dataset)
+    assert figures(participation(filters, by=by)) == _direct_figures(filters, by, "quarter")
+
+
+def test_participation_by_month_equals_a_direct_count(dataset):
+    filters = Filters(year_from=2024)
+    got = {
+        (row["key"].date() if hasattr(row["key"], "date") else row["key"]): (
+            row["registered"],
+            row["attended"],
+            row["completed"],
+        )
+        for row in participation(filters, by="period", period="month")
+    }
+    assert got == _direct_figures(filters, "period", "month")

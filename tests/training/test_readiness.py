@@ -93,7 +93,9 @@ def test_the_readiness_page(client, staff, tromso, coordinator):
     assert leaders[0][2:] == ["Lederkurs", "Nettverkssamling (anbefalt)"]
     # Tables scroll inside a labelled region at narrow widths.
     html = page.content.decode()
-    assert html.count('class="table-scroll" role="region" aria-labelledby="group-') == 3
+    assert (
+        html.count('class="table-scroll" role="region" tabindex="0" aria-labelledby="group-') == 3
+    )
 
 
 def test_the_coordinator_finds_it_from_the_organisation_page(client, staff, tromso, coordinator):

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cms', '0002_english_locale'),
-        ('organisations', '0002_membership_digest_membership_digest_watermark'),
+        ('organisations', '0003_processing_agreement'),
     ]
 
     operations = [
