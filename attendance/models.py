@@ -66,6 +66,8 @@ class CertificateTemplate(models.Model):
     provider = models.OneToOneField(
         "cms.ResourceCentrePage",
         on_delete=models.CASCADE,
+        # Originals only: an English version of a provider page is not another provider.
+        limit_choices_to={"locale__language_code": settings.LANGUAGE_CODE},
         related_name="certificate_template",
         verbose_name=_("course provider"),
     )

@@ -1,7 +1,8 @@
 """Editor groups per course provider.
 
 Invariant: a provider's editors group holds page permissions only on that provider's
-ResourceCentrePage (so on its subtree), image permissions only in the provider's collection, and
+ResourceCentrePage and its English version (so on their subtrees), may make English versions
+of those pages, image permissions only in the provider's collection, and
 the course-run model permissions that ``courses.permissions`` narrows to the provider's courses.
 The national group (NAPHA staff) holds the same permissions on the home page, so on everything.
 """
@@ -14,6 +15,8 @@ PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
 IMAGE_PERMISSIONS = ("add_image", "change_image", "choose_image")
 DOCUMENT_PERMISSIONS = ("add_document", "change_document", "choose_document")
 RUN_PERMISSIONS = ("add_courserun", "change_courserun", "delete_courserun", "view_courserun")
+# Making English versions of the pages they edit (wagtail.contrib.simple_translation).
+TRANSLATION_PERMISSIONS = ("submit_translation",)
 # Evaluation questionnaires (snippets of the ``evaluation`` app, named here by label only).
 QUESTIONNAIRE_PERMISSIONS = (
     "add_questionnaire",
@@ -33,9 +36,14 @@ def _grant(group, page, collection):
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
         *_permissions("courses", RUN_PERMISSIONS),
         *_permissions("evaluation", QUESTIONNAIRE_PERMISSIONS),
+        *_permissions("simple_translation", TRANSLATION_PERMISSIONS),
     )
-    for permission in _permissions("wagtailcore", PAGE_PERMISSIONS):
-        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+    # The page and its translations (English versions): the same rights on both.
+    for translation in page.get_translations(inclusive=True):
+        for permission in _permissions("wagtailcore", PAGE_PERMISSIONS):
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=translation, permission=permission
+            )
     for app_label, codenames in (
         ("wagtailimages", IMAGE_PERMISSIONS),
         ("wagtaildocs", DOCUMENT_PERMISSIONS),

@@ -9,6 +9,9 @@
 
 Each provider's editors group holds page permissions on its own ResourceCentrePage, so it edits
 only that subtree.
+
+A page may have an English version (``cms.localisation``): a copy in the ``en`` locale, with
+text only. Listings list the originals, shown by their English version on the English site.
 """
 
 from django.db import models
@@ -19,10 +22,11 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, BodyBlock
+from .localisation import LocalisedPageMixin, localized, originals
 from .routing import RoutedPage
 
 
-class HomePage(RoutedPage, Page):
+class HomePage(LocalisedPageMixin, RoutedPage, Page):
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
@@ -39,11 +43,13 @@ class HomePage(RoutedPage, Page):
         # The next runs come from the template (portal's `upcoming_runs` tag): seats are not
         # the CMS's business.
         context = super().get_context(request, *args, **kwargs)
-        context["providers"] = ResourceCentrePage.objects.live().order_by("title")
+        context["providers"] = localized(
+            originals(ResourceCentrePage.objects.live()).order_by("title")
+        )
         return context
 
 
-class ResourceCentrePage(RoutedPage, Page):
+class ResourceCentrePage(LocalisedPageMixin, RoutedPage, Page):
     """A course provider: an IPS resource centre, or NAPHA."""
 
     short_name = models.CharField(
@@ -91,7 +97,7 @@ class ResourceCentrePage(RoutedPage, Page):
         return self.short_name or self.title
 
 
-class StandardPage(RoutedPage, Page):
+class StandardPage(LocalisedPageMixin, RoutedPage, Page):
     """Content such as 'about', the privacy notice and the accessibility statement."""
 
     intro = models.TextField(_("introduction"), blank=True)

@@ -11,8 +11,9 @@ Invariants:
 - the answer is the one Wagtail's ``route()`` gives: the same page, with the same view
   restrictions applied;
 - anything this does not handle exactly (a page type with its own ``route()``, a path that
-  does not name a chain of pages, a page that is not live, aliases, localised trees) is left
-  to Wagtail, untouched;
+  does not name a chain of pages, a page that is not live, aliases) is left to Wagtail,
+  untouched; so is a request in another language than the default, which
+  ``cms.localisation.route`` answers (in both page trees);
 - restrictions are skipped only when no page on the chain has one; otherwise Wagtail's own
   check reads and applies them.
 """
@@ -23,6 +24,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
+
+from .localisation import is_default_language
 
 
 class RoutedPage:
@@ -47,15 +50,19 @@ def route_in_one_query(request, path):
     """Set Wagtail's cached route for this request (``request._wagtail_route_for_request``,
     which ``Page.route_for_request`` reads) when the page can be found exactly in one query;
     otherwise leave the request as it was."""
-    if hasattr(request, "_wagtail_route_for_request") or getattr(
-        settings, "WAGTAIL_I18N_ENABLED", False
-    ):
+    if hasattr(request, "_wagtail_route_for_request") or not is_default_language():
         return
     site = Site.find_for_request(request)
     if site is None:
         return
+    # The site's own root page (with localisation on, its translations are listed too).
+    default = settings.LANGUAGE_CODE.split("-")[0]
     root_path = next(
-        (entry.root_path for entry in Site.get_site_root_paths() if entry.site_id == site.pk),
+        (
+            entry.root_path
+            for entry in Site.get_site_root_paths()
+            if entry.site_id == site.pk and entry.language_code.split("-")[0] == default
+        ),
         None,
     )
     if root_path is None:

@@ -13,8 +13,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Max, Min, Q
-from django.utils import timezone
+from django.db.models import Max, Min, OuterRef, Q, Subquery
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -24,6 +24,15 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock
+from cms.localisation import (
+    LocalisedPageMixin,
+    active_locale_id,
+    content_language,
+    default_locale_filter,
+    default_locale_id,
+    is_default_language,
+    localized,
+)
 from cms.models import ResourceCentrePage
 from cms.routing import RoutedPage
 from people.professions import Profession
@@ -46,7 +55,7 @@ class CourseFormat(models.TextChoices):
     HYBRID = "hybrid", _("Hybrid")
 
 
-class CoursePage(RoutedPage, Page):
+class CoursePage(LocalisedPageMixin, RoutedPage, Page):
     """A course module, e.g. the basic course in IPS, published by one provider."""
 
     summary = models.TextField(
@@ -66,6 +75,7 @@ class CoursePage(RoutedPage, Page):
         blank=True,
         symmetrical=False,
         related_name="required_by",
+        limit_choices_to=default_locale_filter,
         verbose_name=_("prerequisites"),
         help_text=_("Participants must have completed one of these courses first."),
     )
@@ -121,8 +131,25 @@ class CoursePage(RoutedPage, Page):
     def provider(self):
         return self.get_parent().specific
 
+    def get_context(self, request, *args, **kwargs):
+        """An English version shows its own text; what the course is (audience, format,
+        duration, prerequisites) and its runs are the original's (``course``)."""
+        context = super().get_context(request, *args, **kwargs)
+        course = self.original
+        parent = self.get_parent()
+        if not parent.live:  # an English version under a provider not yet translated
+            parent = course.get_parent()
+        if not is_default_language():
+            parent = parent.specific  # the site's page class links within English
+        context.update(
+            parent=parent,
+            course=course,
+            prerequisites=localized(course.prerequisites.all()),
+        )
+        return context
 
-class CourseCatalogPage(RoutedPage, Page):
+
+class CourseCatalogPage(LocalisedPageMixin, RoutedPage, Page):
     """The public catalogue of upcoming runs. The page holds the editors' introduction; the
     listing with its filters is served by ``portal.public`` (a ``before_serve_page`` hook), which
     knows seat availability."""
@@ -185,6 +212,18 @@ class CourseRunQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(status=RunStatus.PUBLISHED, course__live=True)
+
+    def with_course_translation(self):
+        """Runs fetched come with ``translated_course_title``: the title of their course's live
+        English version when English is active (None without one, and on the default
+        language). A subquery in the same query: no query more, however many courses."""
+        active = None if is_default_language() else active_locale_id()
+        if active is None or active == default_locale_id():
+            return self
+        titles = CoursePage.objects.filter(
+            translation_key=OuterRef("course__translation_key"), locale_id=active, live=True
+        ).values("title")[:1]
+        return self.annotate(translated_course_title=Subquery(titles))
 
     def with_dates(self):
         """Annotate ``first_date`` and ``last_date`` from the sessions (one SQL aggregate)."""
@@ -385,8 +424,27 @@ class CourseRun(ClusterableModel):
         return self.display_title
 
     @property
+    def course_title(self):
+        """The course's title in the active language when a listing fetched its English
+        version (``with_course_translation``), else the course page's own."""
+        return getattr(self, "translated_course_title", None) or self.course.title
+
+    @property
     def display_title(self):
-        return self.title or self.course.title
+        return self.title or self.course_title
+
+    @property
+    def course_title_language(self):
+        """The language ``course_title`` is written in (for ``lang``)."""
+        if getattr(self, "translated_course_title", None):
+            return translation.get_language()
+        return content_language(self.course)
+
+    @property
+    def title_language(self):
+        """The language ``display_title`` is written in: a run's own title is in its course
+        page's language."""
+        return content_language(self.course) if self.title else self.course_title_language
 
     @property
     def is_digital(self):
@@ -428,6 +486,10 @@ class CourseRun(ClusterableModel):
 
     def clean(self):
         errors = {}
+        if self.course_id and self.course.locale_id != default_locale_id():
+            errors["course"] = _(
+                "Choose the Norwegian course module: runs belong to it, not to its English version."
+            )
         if self.format in (CourseFormat.IN_PERSON, CourseFormat.HYBRID):
             if not self.venue_name:
                 errors["venue_name"] = _("An in-person or hybrid run needs a venue.")

@@ -21,19 +21,21 @@ from django.http import Http404
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from cms.localisation import originals
 from organisations.services.memberships import coordinated_organisations
 
 from .models import CoursePage, CourseRun
 
 
 def editable_courses(user):
-    """Course pages the user may change."""
+    """Course modules (original course pages: runs belong to them, never to an English
+    version) the user may change."""
     if not user.is_active:
         return CoursePage.objects.none()
     if user.is_superuser:
-        return CoursePage.objects.all()
+        return originals(CoursePage.objects.all())
     pages = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
-    return CoursePage.objects.filter(pk__in=pages.values("pk"))
+    return originals(CoursePage.objects.filter(pk__in=pages.values("pk")))
 
 
 def runs_for_user(user):

@@ -1,7 +1,8 @@
 """The site skeleton every installation needs: a HomePage as the default site's root and the
 course catalogue at /kurs/. Idempotent; used by seed_demo and by tests. Works on an emptied
 database too (after ``flush``): Wagtail's root page, root collection and default locale, which
-its migrations create, are made again when missing."""
+its migrations create, are made again when missing, and so is the English locale (English
+versions of pages, ``cms.localisation``)."""
 
 from django.conf import settings
 from django.db import transaction
@@ -12,9 +13,17 @@ from cms.models import HomePage
 from .models import CourseCatalogPage
 
 
+def _locales():
+    """A locale for each content language (Wagtail's and cms's migrations make them); returns
+    the default one."""
+    for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        Locale.objects.get_or_create(language_code=code)
+    return Locale.objects.get(language_code=settings.LANGUAGE_CODE)
+
+
 def _tree_roots():
     """Wagtail's own starting rows, as its migrations make them; returns the root page."""
-    locale, _created = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    locale = _locales()
     if Collection.get_first_root_node() is None:
         Collection.add_root(instance=Collection(name="Root"))
     return Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
@@ -22,7 +31,8 @@ def _tree_roots():
 
 @transaction.atomic
 def ensure_site(hostname="localhost", port=80, site_name="IPS-kurs"):
-    home = HomePage.objects.first()
+    _locales()
+    home = HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
     if home is None:
         root = Page.get_first_root_node() or _tree_roots()
         # Wagtail's installation creates a plain welcome page; ours replaces it.

@@ -18,6 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cms.localisation import originals
 from courses.models import CourseFormat, CoursePage, CourseRun, CourseSession, RunStatus
 from enrollment.models import Registration, RegistrationStatus
 from geo.models import Municipality
@@ -43,7 +44,7 @@ def ensure_package(programme=Programme.IPS):
     package = TrainingPackage.objects.filter(programme=programme).first()
     if package is not None and package.versions.exists():
         return package
-    courses = list(CoursePage.objects.order_by("pk")[:4])
+    courses = list(originals(CoursePage.objects.order_by("pk"))[:4])
     if len(courses) < 3:
         raise RuntimeError("Needs at least three course modules: run seed_demo first.")
     package = package or TrainingPackage.objects.create(programme=programme, title="Pakke")

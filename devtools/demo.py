@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
+from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
+from wagtail.models import Locale
 
 from cms.groups import ensure_editors_group, ensure_national_group
 from cms.models import ResourceCentrePage
@@ -256,6 +258,37 @@ def _user(email, first_name, last_name, *, superuser=False, groups=(), professio
     return user
 
 
+ENGLISH_CATALOGUE_INTRO = (
+    "<p>Upcoming courses from all the IPS resource centres and NAPHA. Course descriptions "
+    "without an English version are shown in Norwegian.</p>"
+)
+ENGLISH_BASIC_COURSE = {
+    "title": "Basic course in IPS",
+    "summary": "Three days on the principles of Individual Placement and Support, for job "
+    "specialists and therapists who are to work together in an IPS team.",
+    "learning_outcomes": "<ul><li>Know the eight principles of IPS</li>"
+    "<li>Work together on employment as a goal of treatment</li></ul>",
+}
+
+
+def _english_versions(pages):
+    """English versions of a few pages, made as an editor's *Translate* makes them and then
+    published, so /en/ shows both cases: English where a page is translated, the Norwegian
+    text marked lang="nb" elsewhere. ``pages`` are (page, fields) with parents first; a page
+    already translated is left as it is."""
+    english = Locale.objects.get(language_code="en")
+    for page, fields in pages:
+        if page.get_translation_or_none(english) is not None:
+            continue
+        copy = CopyPageForTranslationAction(page=page, locale=english).execute(
+            skip_permission_checks=True
+        )
+        copy = copy.specific
+        for name, value in fields.items():
+            setattr(copy, name, value)
+        copy.save_revision().publish()
+
+
 def _add_child(parent, instance):
     existing = parent.get_children().filter(slug=instance.slug).first()
     if existing:
@@ -327,7 +360,7 @@ def seed(extra_runs=0, stdout=None, *, random_passwords=False):
 def _seed(extra_runs=0, stdout=None):
     rng = random.Random(2026)
     today = timezone.localdate()
-    home, _catalog = ensure_site()
+    home, catalog = ensure_site()
     national = ensure_national_group(home)
     _user(ADMIN_EMAIL, "Ada", "Admin", superuser=True)
 
@@ -389,6 +422,14 @@ def _seed(extra_runs=0, stdout=None):
             _create_run(course, provider_slug, rng, today)
             created += 1
 
+    _english_versions(
+        [
+            (home, {"title": "IPS courses", "seo_title": "IPS courses – training in IPS"}),
+            (catalog, {"title": "Course catalogue", "intro": ENGLISH_CATALOGUE_INTRO}),
+            (providers["nord"], {"title": "IPS resource centre North"}),
+            (courses["nord/grunnkurs-i-ips"][0], ENGLISH_BASIC_COURSE),
+        ]
+    )
     seed_people(providers, random.Random(47))
     training_demo.seed(today)
 

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from attendance.models import AttendanceRecord, AttendanceStatus
+from cms.localisation import originals
 from courses.models import CoursePage, CourseRun, CourseSession, RunStatus
 from enrollment.models import Registration, RegistrationStatus
 from geo.models import Municipality
@@ -33,7 +34,7 @@ def seed_scale(runs=5000, per_run=40, users=50000, stdout=None, batch=5000):
     rng = random.Random(7)
     now = timezone.now()
     say = stdout.write if stdout else (lambda _m: None)
-    courses = list(CoursePage.objects.live())
+    courses = list(originals(CoursePage.objects.live()))
     municipalities = list(Municipality.objects.valid_on().select_related("county"))
     with transaction.atomic():
         orgs = Organisation.objects.bulk_create(

@@ -9,6 +9,7 @@ from datetime import date, time, timedelta
 
 from django.utils import timezone
 
+from cms.localisation import originals
 from cms.models import ResourceCentrePage
 from courses.models import CourseFormat, CoursePage, CourseRun, CourseSession, RunStatus
 from enrollment.models import Registration, RegistrationStatus
@@ -118,8 +119,8 @@ REGIONS = {
 
 def _courses():
     courses = {}
-    for provider in ResourceCentrePage.objects.all():
-        for course in CoursePage.objects.child_of(provider):
+    for provider in originals(ResourceCentrePage.objects.all()):
+        for course in originals(CoursePage.objects.child_of(provider)):
             courses[f"{provider.slug}/{course.slug}"] = course
     return courses
 

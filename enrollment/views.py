@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cms.localisation import localized
 from courses.models import CourseRun, RunStatus, attach_providers
 from courses.permissions import doors
 from people.access import participant_required
@@ -29,6 +30,7 @@ from .services.waitlist import (
 def _public_run(run_id):
     runs = with_availability(
         CourseRun.objects.filter(status__in=[RunStatus.PUBLISHED, RunStatus.CANCELLED])
+        .with_course_translation()
         .select_related("course", "municipality__county")
         .prefetch_related("sessions")
         .annotate(
@@ -60,7 +62,8 @@ def run_detail(request, run_id):
     prerequisites = list(run.course.prerequisites.all())
     context = {
         "run": run,
-        "prerequisites": prerequisites,
+        # Shown by their English versions on the English site (one query there).
+        "prerequisites": localized(prerequisites),
         # Whether the signed-in person meets them (None: not signed in, or nothing required).
         "meets_prerequisites": has_completed_prerequisite(request.user, run.course)
         if prerequisites and request.user.is_authenticated

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from cms.localisation import originals
 from cms.models import ResourceCentrePage
 from courses.models import CoursePage
 from courses.permissions import organised_runs
@@ -110,11 +111,11 @@ class QuestionnaireAdminForm(WagtailAdminModelForm):
         # A plain list of their own providers instead of the page chooser (which browses the
         # whole tree); usually one, chosen already.
         provider.widget = forms.Select()
-        provider.queryset = ResourceCentrePage.objects.filter(pk__in=own)
+        provider.queryset = originals(ResourceCentrePage.objects.filter(pk__in=own))
         provider.required = True
         if not self.instance.pk and len(provider.queryset) == 1:
             self.initial.setdefault("provider", provider.queryset[0].pk)
-        self.fields["courses"].queryset = CoursePage.objects.filter(pk__in=own)
+        self.fields["courses"].queryset = originals(CoursePage.objects.filter(pk__in=own))
         self.fields["runs"].queryset = organised_runs(user)
         self.fields["is_core"].disabled = True
         if "follow_up" in self.fields:

@@ -99,6 +99,8 @@ class Questionnaire(ClusterableModel):
     provider = models.ForeignKey(
         "cms.ResourceCentrePage",
         on_delete=models.CASCADE,
+        # Originals only (not the pages' English versions), as for ``courses``.
+        limit_choices_to={"locale__language_code": settings.LANGUAGE_CODE},
         null=True,
         blank=True,
         related_name="questionnaires",
@@ -129,6 +131,8 @@ class Questionnaire(ClusterableModel):
     courses = ParentalManyToManyField(
         "courses.CoursePage",
         blank=True,
+        # Originals only: runs, registrations and completions belong to them.
+        limit_choices_to={"locale__language_code": settings.LANGUAGE_CODE},
         related_name="+",
         verbose_name=_("course modules"),
         help_text=_("Asked after the runs of these course modules."),

@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from cms.localisation import originals
 from cms.models import ResourceCentrePage
 from common.spreadsheets import spreadsheet_response
 from courses.models import CoursePage, CourseRun
@@ -184,7 +185,11 @@ def national_report(request):
     runs = _period_filter(CourseRun.objects.all(), params)
     provider = _int(params.get("provider"))
     if provider:
-        path = ResourceCentrePage.objects.filter(pk=provider).values_list("path", flat=True).first()
+        path = (
+            originals(ResourceCentrePage.objects.filter(pk=provider))
+            .values_list("path", flat=True)
+            .first()
+        )
         runs = runs.filter(course__path__startswith=path or "-")
     kind = _round(params)
     results = summarise(responses(runs.values("pk"), kind), core_only=True)
@@ -200,7 +205,9 @@ def national_report(request):
             "results": _charts(results),
             "params": params,
             "query_string": query.urlencode(),
-            "providers": ResourceCentrePage.objects.order_by("title").values_list("pk", "title"),
+            "providers": originals(ResourceCentrePage.objects.order_by("title")).values_list(
+                "pk", "title"
+            ),
             "rounds": EvaluationKind.choices,
         },
     )

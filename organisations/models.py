@@ -106,6 +106,8 @@ class Organisation(models.Model):
     provider_page = models.OneToOneField(
         "cms.ResourceCentrePage",
         on_delete=models.SET_NULL,
+        # Originals only: an English version of a provider page is not another provider.
+        limit_choices_to={"locale__language_code": settings.LANGUAGE_CODE},
         null=True,
         blank=True,
         related_name="organisation",

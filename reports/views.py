@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from cms.localisation import originals
 from cms.models import ResourceCentrePage
 from common.params import safe_int
 from common.spreadsheets import spreadsheet_response
@@ -61,7 +62,7 @@ def _filters(params):
         if params.get("profession") in Profession.values
         else "",
         provider=(
-            ResourceCentrePage.objects.filter(pk=_int(params.get("provider")))
+            originals(ResourceCentrePage.objects.filter(pk=_int(params.get("provider"))))
             .values_list("path", flat=True)
             .first()
             or ""
@@ -76,9 +77,11 @@ def _filters(params):
 def _choices():
     return {
         "professions": Profession.choices,
-        "providers": ResourceCentrePage.objects.order_by("title").values_list("pk", "title"),
+        "providers": originals(ResourceCentrePage.objects.order_by("title")).values_list(
+            "pk", "title"
+        ),
         "counties": County.objects.valid_on().order_by("name").values_list("pk", "name"),
-        "courses": CoursePage.objects.order_by("title").values_list("pk", "title"),
+        "courses": originals(CoursePage.objects.order_by("title")).values_list("pk", "title"),
         "dimensions": [(k, v[1]) for k, v in DIMENSIONS.items()],
         "periods": [("year", _("Year")), ("quarter", _("Quarter")), ("month", _("Month"))],
     }

@@ -6,7 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from wagtail.models import Page
 
+from cms.localisation import originals
 from cms.models import ResourceCentrePage, StandardPage
 from courses.models import CoursePage, CourseRun, CourseSession
 
@@ -15,9 +17,10 @@ pytestmark = pytest.mark.django_db
 
 def counts():
     return {
-        "providers": ResourceCentrePage.objects.count(),
-        "courses": CoursePage.objects.count(),
-        "live courses": CoursePage.objects.live().count(),
+        "providers": originals(ResourceCentrePage.objects.all()).count(),
+        "courses": originals(CoursePage.objects.all()).count(),
+        "live courses": originals(CoursePage.objects.live()).count(),
+        "English versions": Page.objects.exclude(locale__language_code="nb").count(),
         "standard pages": StandardPage.objects.count(),
         "runs": CourseRun.objects.count(),
         "sessions": CourseSession.objects.count(),
@@ -40,6 +43,8 @@ def test_seed_demo(client):
     assert first["courses"] >= 8 and first["live courses"] == first["courses"]
     assert 20 <= first["runs"] <= 30
     assert first["sessions"] >= first["runs"]
+    # Home page, catalogue, Nord and its basic course in English, so /en/ shows both cases.
+    assert first["English versions"] == 4
 
     # Idempotent.
     assert "0 runs created" in seed()
@@ -58,6 +63,9 @@ def test_seed_demo(client):
 
     # The demo site works: catalogue, API, feed, and editors confined to their centre.
     assert client.get("/kurs/").status_code == 200
+    english = client.get("/en/nord/grunnkurs-i-ips/").content.decode()
+    assert "<h1>Basic course in IPS</h1>" in english
+    assert '<h1 lang="nb">' in client.get("/en/midt/grunnkurs-i-ips/").content.decode()
     assert client.get("/api/runs/").json()["count"] == after["runs"]
     assert client.get("/calendar/courses.ics").content.count(b"BEGIN:VEVENT") >= after["runs"]
     nord = get_user_model().objects.get(email="redaktor.nord@ipskurs.no")

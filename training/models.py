@@ -39,6 +39,8 @@ class TrainingPackage(models.Model):
     issuer = models.ForeignKey(
         "cms.ResourceCentrePage",
         on_delete=models.SET_NULL,
+        # Originals only: an English version of a provider page is not another provider.
+        limit_choices_to={"locale__language_code": settings.LANGUAGE_CODE},
         null=True,
         blank=True,
         related_name="+",
@@ -148,6 +150,8 @@ class PackageStep(ClusterableModel, Orderable):
     )
     courses = ParentalManyToManyField(
         "courses.CoursePage",
+        # Originals only: runs, registrations and completions belong to them.
+        limit_choices_to={"locale__language_code": settings.LANGUAGE_CODE},
         related_name="package_steps",
         verbose_name=_("course modules"),
         help_text=_("One course module, or several when any one of them will do."),

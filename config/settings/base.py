@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -254,7 +256,9 @@ LANGUAGES = [("nb", _("Norwegian bokmål")), ("en", _("English"))]
 # so does resetting a password: Wagtail's own reset form is off.
 WAGTAILADMIN_LOGIN_URL = "/admin/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
-WAGTAIL_I18N_ENABLED = False
+# Wagtail's localisation: editors make English versions of pages with *Translate*
+# (simple_translation); see cms/localisation.py.
+WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -1,5 +1,6 @@
 from django import template
 
+from cms.localisation import is_default_language, localized, original, originals
 from courses.models import CoursePage
 
 register = template.Library()
@@ -7,5 +8,10 @@ register = template.Library()
 
 @register.simple_tag
 def provider_courses(provider):
-    """The live course modules a provider publishes, by title."""
-    return CoursePage.objects.live().descendant_of(provider).order_by("title")
+    """The live course modules a provider publishes, each once (the original), shown by its
+    English version on the English site where it has one; by title."""
+    courses = originals(CoursePage.objects.live().descendant_of(original(provider)))
+    shown = localized(courses.order_by("title"))
+    if not is_default_language():
+        shown.sort(key=lambda course: course.title.casefold())
+    return shown

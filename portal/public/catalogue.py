@@ -13,6 +13,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cms.localisation import active_locale_id, default_locale_id, originals
 from cms.models import ResourceCentrePage
 from common.params import search_terms
 from courses.models import CourseFormat, CoursePage, CourseRun, CourseSession, attach_providers
@@ -55,15 +56,17 @@ def runs_for_listing(rows, providers=(), availability=True, now=None):
     listing shows: course, place, sessions, provider, and with ``availability`` the seats
     (``seats_left``, ``waitlist_length``) and open reservations (``open_reservations``).
 
-    Query budget: one for the runs (seat counts as subqueries over these runs only), one for
-    their sessions, one for reservations; providers come from ``providers`` (a query only
-    for a provider not among them).
+    Query budget: one for the runs (seat counts as subqueries over these runs only, the
+    course's English title on the English site as another), one for their sessions, one for
+    reservations; providers come from ``providers`` (a query only for a provider not among
+    them).
     """
     rows = list(rows)
     if not rows:
         return []
     runs = (
         CourseRun.objects.filter(pk__in=[pk for pk, _first in rows])
+        .with_course_translation()
         .select_related("course", "municipality__county")
         .prefetch_related(
             Prefetch("sessions", queryset=CourseSession.objects.order_by("date", "start_time"))
@@ -90,9 +93,9 @@ def runs_to_show(runs, providers=(), limit=None, now=None):
     everything a listing shows, as ``runs_for_listing`` gives them, for a list that is not
     paged (nothing to count): the runs and their seats in one query.
 
-    Query budget: one for the runs with their seats, one for their sessions, one for
-    reservations; providers come from ``providers`` (a query only for a provider not among
-    them).
+    Query budget: one for the runs with their seats (and the course's English title on the
+    English site), one for their sessions, one for reservations; providers come from
+    ``providers`` (a query only for a provider not among them).
     """
     now = now or timezone.now()
     runs = (
@@ -102,6 +105,7 @@ def runs_to_show(runs, providers=(), limit=None, now=None):
             ),
             now,
         )
+        .with_course_translation()
         .annotate(next_offer_ends=_next_offer_ends(now))
         .order_by("first_date", "pk")
     )
@@ -212,11 +216,23 @@ def _month_choices():
 
 def _search(text):
     """Ids of the live course modules matching every word (kept while no page changes); quotes
-    and operators the search backends would read as syntax are dropped first."""
+    and operators the search backends would read as syntax are dropped first. On the English
+    site a module also matches by its English version's text; ids are always the originals'."""
     terms = search_terms(text)
     if not terms:
         return []
-    return [page.pk for page in CoursePage.objects.live().search(terms, operator="and")]
+    default, active = default_locale_id(), active_locale_id()
+    pages = CoursePage.objects.live().filter(locale_id__in={default, active})
+    found = list(pages.search(terms, operator="and"))
+    ids = {page.pk for page in found if page.locale_id == default}
+    keys = {page.translation_key for page in found if page.locale_id != default}
+    if keys:
+        ids.update(
+            originals(CoursePage.objects.filter(translation_key__in=keys)).values_list(
+                "pk", flat=True
+            )
+        )
+    return sorted(ids)
 
 
 class CatalogueFilterForm(forms.Form):
@@ -240,7 +256,7 @@ class CatalogueFilterForm(forms.Form):
         any_ = [("", _("All"))]
         self.fields["profession"].choices = any_ + list(Profession.choices)
         if providers is None:
-            providers = ResourceCentrePage.objects.live().order_by("title")
+            providers = originals(ResourceCentrePage.objects.live()).order_by("title")
         self.providers = list(providers)
         self.fields["provider"].choices = any_ + [(p.slug, p.display_name) for p in providers]
         if counties is None:

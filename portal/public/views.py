@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from cms.localisation import originals
 from cms.models import ResourceCentrePage
 from common.http import conditional, content_etag
 from courses.ical import ics_response, runs_calendar
@@ -39,7 +40,8 @@ def _params(request):
 
 def filter_choices():
     """The providers and counties the catalogue's filters offer (for the listing cache)."""
-    return (list(ResourceCentrePage.objects.live().order_by("title")), current_counties()), None
+    providers = originals(ResourceCentrePage.objects.live()).order_by("title")
+    return (list(providers), current_counties()), None
 
 
 def render_catalogue(request, page):
@@ -109,7 +111,8 @@ def courses_feed(request):
 
 @require_safe
 def course_feed(request, course_id):
-    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    # Runs belong to the original course page; an English version has no feed of its own.
+    course = get_object_or_404(originals(CoursePage.objects.live()), pk=course_id)
     return _feed(
         request,
         listing_cache.entry_key("course-feed", course.pk),

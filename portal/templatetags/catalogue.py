@@ -5,6 +5,8 @@ The pages below do not know about seats, so their templates ask here:
 
 from django import template
 
+from cms.localisation import original
+
 from ..public import listing_cache
 from ..public.catalogue import listed_runs, runs_to_show, seats_change_at
 
@@ -16,7 +18,8 @@ def upcoming_runs(provider=None, course=None, limit=None):
     """Upcoming published runs, with seats, reservations and providers, optionally of one
     provider's subtree or one course module: from the listing cache (no query), or built in
     a fixed number of queries (three; the provider of a provider's or a course's page is
-    known)."""
+    known). For an English version of a page, the original's runs (one query to find it)."""
+    provider, course = original(provider), original(course)
 
     def build():
         runs = listed_runs()

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from attendance.models import Certificate, CertificateTemplate
 from attendance.services.certificates import certificate_context, new_code, render_pdf
 from attendance.services.certificates import revoke as revoke_certificate
+from cms.localisation import originals
 from cms.models import ResourceCentrePage
 from courses.models import CourseSession
 from outbox.services import enqueue
@@ -76,7 +77,7 @@ def issue_due(user, *, now=None):
 
 
 def _issuer(package):
-    pages = ResourceCentrePage.objects.all()
+    pages = originals(ResourceCentrePage.objects.all())
     if package.issuer_id:
         return pages.filter(pk=package.issuer_id).first()
     return pages.filter(is_national=True).order_by("path").first()
