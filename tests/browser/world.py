@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from cms.localisation import originals
 from courses.models import CoursePage, CourseRun
 from devtools import demo
 from enrollment.services.registration import register
@@ -46,8 +47,10 @@ def build():
     users = get_user_model().objects
     participant = users.get(email="deltaker1@ipskurs.no")
     waitlisted = users.get(email="deltaker2@ipskurs.no")
-    course = CoursePage.objects.get(slug="grunnkurs-i-ips", url_path__contains="/nord/")
-    advanced = CoursePage.objects.get(slug="metodeveiledning", url_path__contains="/nord/")
+    # The Norwegian originals (the demo also has an English version of the basic course).
+    nord = originals(CoursePage.objects.filter(url_path__contains="/nord/"))
+    course = nord.get(slug="grunnkurs-i-ips")
+    advanced = nord.get(slug="metodeveiledning")
     run = CourseRun.objects.filter(course=course).order_by("pk").first()
     registration = register(run, participant, notify=False)
     offer_run = CourseRun.objects.filter(course=course).order_by("pk").last()
