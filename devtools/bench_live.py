@@ -90,7 +90,7 @@ def server_env(port, smtp_port, **extra):
         "SITE_BASE_URL": f"http://127.0.0.1:{port}",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": database_url(),
-        "DB_CONN_MAX_AGE": "60",
+        "DB_CONN_MAX_AGE": "3600",  # none ends during a bench (CPU accounting)
         "CELERY_BROKER_URL": broker,
         "CACHE_URL": cache,
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -207,6 +207,39 @@ def postmaster_pid():
         if name == "postgres" and stats.get(ppid, (0, ""))[1] != "postgres":
             return pid
     return None
+
+
+def _own_seconds(pid):
+    """User + system CPU seconds of ``pid`` itself (not of its reaped children)."""
+    with open(f"/proc/{pid}/stat") as handle:
+        raw = handle.read()
+    rest = raw[raw.rindex(")") + 2 :].split()
+    return (int(rest[11]) + int(rest[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds(database):
+    """CPU seconds of the PostgreSQL processes that work for ``database``: its backends and
+    autovacuum workers, the postmaster itself and the server's shared helpers (WAL writer,
+    checkpointer, ...). Backends of other databases on the same server (a test run, another
+    bench) are left out, so the figure is this bench's even on a shared machine. The bench's
+    backends are persistent, so none of them exits (and drops out) between two readings."""
+    root = postmaster_pid()
+    if root is None:
+        return 0.0
+    total = 0.0
+    for pid, (ppid, _name, _cpu) in _proc_stats().items():
+        if pid != root and ppid != root:
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                title = handle.read().replace(b"\0", b" ").decode(errors="replace")
+            words = title.split()
+            client = "(" in title or "[local]" in title or "autovacuum worker" in title
+            if pid == root or not client or database in words:
+                total += _own_seconds(pid)
+        except (OSError, IndexError, ValueError):
+            continue  # exited meanwhile
+    return total
 
 
 def redis_pid():
