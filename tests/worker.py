@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 CACHE = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "common.cache.RedisCache",
         "LOCATION": REDIS_URL,
     }
 }
