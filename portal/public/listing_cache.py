@@ -37,7 +37,6 @@ from courses.models import (
 )
 from courses.signals import run_edited
 from enrollment.models import Registration
-from enrollment.signals import registration_changed
 from geo.models import County, Municipality
 
 VERSION_KEY = "public-listing:version"
@@ -132,6 +131,8 @@ def cached(key, build, version_key=VERSION_KEY):
 
 def connect():
     """Called from ``PortalConfig.ready``."""
+    # Every registration change saves the row (``enrollment.services.events.transition``), so
+    # its post_save covers them all.
     for model in (CourseRun, CourseSession, ReservedSeats, Registration):
         post_save.connect(listings_changed, sender=model, dispatch_uid=f"listing-{model}")
         post_delete.connect(listings_changed, sender=model, dispatch_uid=f"listing-d-{model}")
@@ -147,5 +148,4 @@ def connect():
         post_delete.connect(pages_changed, sender=model, dispatch_uid=f"listing-d-{model}")
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(pages_changed, dispatch_uid=f"listing-{signal}")
-    registration_changed.connect(listings_changed, dispatch_uid="listing-registration")
     run_edited.connect(listings_changed, dispatch_uid="listing-run-edited")
