@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.compiled import CompiledQuery
+
 from .professions import Profession
 
 
@@ -73,9 +75,8 @@ class User(AbstractUser):
     def current_membership(self):
         """The person's current employer membership (one query, cached per instance)."""
         if not hasattr(self, "_current_membership"):
-            self._current_membership = (
-                self.memberships.current().select_related("organisation").first()
-            )
+            found = _current_membership(self.pk) if self.pk else []
+            self._current_membership = found[0] if found else None
         return self._current_membership
 
     @property
@@ -93,6 +94,16 @@ class User(AbstractUser):
     @property
     def profile_complete(self):
         return not self.profile_missing
+
+
+# Compiled once: asked on every registration, and building the query cost more than running it.
+_current_membership = CompiledQuery(
+    lambda user_id: (
+        User.memberships.rel.related_model.objects.current()
+        .filter(user_id=user_id)
+        .select_related("organisation")[:1]
+    )
+)
 
 
 class ProfessionOption(models.Model):

@@ -11,8 +11,9 @@ import time
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 
+from common.compiled import CompiledQuery
 from courses.models import CoursePage, CourseRun, CourseSession, ReservedSeats
 
 from .errors import RunBusy, RunNotFound
@@ -25,11 +26,8 @@ COURSE_DEFERRED = [
 ]
 
 
-def lock_run(run_id):
-    """Lock and return the run. Must be called inside ``transaction.atomic()``."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("lock_run() must be called inside a transaction")
-    runs = (
+def _runs(run_id):
+    return (
         CourseRun.objects.select_related("course")
         # Of the course page, only what registering needs (a page row is wide).
         .defer(*COURSE_DEFERRED)
@@ -37,20 +35,37 @@ def lock_run(run_id):
             has_prerequisites=Exists(PREREQUISITES.filter(from_coursepage=OuterRef("course"))),
             has_reservations=Exists(ReservedSeats.objects.filter(run=OuterRef("pk"))),
         )
-        .prefetch_related(
-            Prefetch("sessions", queryset=CourseSession.objects.order_by("date", "start_time"))
-        )
+        .filter(pk=run_id)
     )
+
+
+# Compiled once per process: building this queryset cost more CPU than running it.
+_locked_run = CompiledQuery(lambda run_id: _runs(run_id).select_for_update(of=("self",)))
+_unlocked_run = CompiledQuery(_runs)
+_SESSION_ORDER = CourseSession.objects.order_by("date", "start_time")
+_sessions = CompiledQuery(lambda run_id: _SESSION_ORDER.filter(run_id=run_id))
+
+
+def lock_run(run_id):
+    """Lock and return the run, with its course, its sessions and its reserved seats. Must be
+    called inside ``transaction.atomic()``."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_run() must be called inside a transaction")
     if not getattr(settings, "ENROLLMENT_LOCK_RUNS", True):
-        run = runs.filter(pk=run_id).first()
+        runs = _unlocked_run(run_id)
     else:
         _set_lock_timeout()
         try:
-            run = runs.select_for_update(of=("self",)).filter(pk=run_id).first()
+            runs = _locked_run(run_id)
         except OperationalError as exc:
             raise RunBusy() from exc
-    if run is None:
+    if not runs:
         raise RunNotFound()
+    run = runs[0]
+    # As prefetch_related leaves them: a queryset holding its rows (more filters query again).
+    sessions = _SESSION_ORDER.filter(run_id=run.pk)
+    sessions._result_cache, sessions._prefetch_done = _sessions(run.pk), True
+    run._prefetched_objects_cache = {"sessions": sessions}
     # Most runs reserve no seats: ask for the reservations only when there are some.
     if run.has_reservations:
         prefetch_related_objects([run], "reserved_seats")
