@@ -11,6 +11,7 @@ Invariants:
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -97,10 +98,10 @@ class SeatState:
     def can_seat(self, profession, employer_id):
         return self.free_for(profession) > 0 and self.employer_has_room(employer_id)
 
-    def add(self, profession, employer_id):
-        self.by_profession[profession] += 1
+    def add(self, profession, employer_id, seats=1):
+        self.by_profession[profession] += seats
         if employer_id is not None:
-            self.by_employer[employer_id] += 1
+            self.by_employer[employer_id] += seats
 
 
 def seat_state(run, now):
@@ -154,8 +155,8 @@ class Roster:
     registration without asking the database again."""
 
     state: SeatState
-    registered: set  # ids of people with an active registration
-    waiting: list  # (profession, employer id) of everyone waitlisted
+    user_registered: bool  # the person registering has an active registration already
+    waiting: list  # (profession, employer id) of the groups on the waitlist
     offers_lapsed: bool  # an offer's deadline has passed and it is not yet applied
 
     def needs_refresh(self, offers_allowed):
@@ -166,26 +167,55 @@ class Roster:
         )
 
 
-def load_roster(run, now):
-    """The run's roster in one query (reserved seats come with the locked run)."""
+def _roster_sql():
+    """The run's active registrations counted by status, profession, employer and whether an
+    offer is still open, and whether one of them is the given person's: plain SQL that
+    PostgreSQL and SQLite both run. One row per group, so the cost does not grow with the
+    number of participants."""
+    meta = Registration._meta
+    quote = connection.ops.quote_name
+
+    def column(name):
+        return quote(meta.get_field(name).column)
+
+    live = f"CASE WHEN {column('offer_expires_at')} > %s THEN 1 ELSE 0 END"
+    statuses = ", ".join(["%s"] * len(ACTIVE_STATUSES))
+    # Names from the model's own metadata, quoted; every value is a parameter.
+    return (
+        f"SELECT {column('status')}, {column('profession')}, {column('employer')}, "  # noqa: S608
+        f"{live}, COUNT(*), MAX(CASE WHEN {column('user')} = %s THEN 1 ELSE 0 END) "
+        f"FROM {quote(meta.db_table)} WHERE {column('run')} = %s "
+        f"AND {column('status')} IN ({statuses}) GROUP BY 1, 2, 3, 4"
+    )
+
+
+def load_roster(run, now, user_id=None):
+    """The run's roster in one query (reserved seats come with the locked run);
+    ``user_registered`` tells whether ``user_id`` has an active registration."""
     reservations = {r.profession: r.seats for r in run.reserved_seats.all() if r.release_at > now}
     roster = Roster(
         state=SeatState(
             capacity=run.capacity, reservations=reservations, employer_cap=run.employer_cap
         ),
-        registered=set(),
+        user_registered=False,
         waiting=[],
         offers_lapsed=False,
     )
-    rows = Registration.objects.filter(run=run, status__in=ACTIVE_STATUSES).values_list(
-        "user_id", "status", "profession", "employer_id", "offer_expires_at"
-    )
-    for user_id, status, profession, employer_id, expires in rows:
-        roster.registered.add(user_id)
+    params = [
+        connection.ops.adapt_datetimefield_value(now),
+        user_id,
+        run.pk,
+        *(str(status) for status in ACTIVE_STATUSES),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_roster_sql(), params)
+        rows = cursor.fetchall()
+    for status, profession, employer_id, live, count, mine in rows:
+        roster.user_registered = roster.user_registered or bool(mine)
         if status == RegistrationStatus.WAITLISTED:
             roster.waiting.append((profession, employer_id))
-        elif status == RegistrationStatus.CONFIRMED or expires > now:
-            roster.state.add(profession, employer_id)
+        elif status == RegistrationStatus.CONFIRMED or live:
+            roster.state.add(profession, employer_id, count)
         else:
             roster.offers_lapsed = True
     return roster

@@ -93,7 +93,7 @@ def check_eligible(
 def seat_is_free(run, state, profession, employer_id, now, waiting=None):
     """Whether a newcomer of this profession and employer would get a seat now. After the
     offer cutoff, free seats stay for those already waiting (handled by the organisers).
-    ``waiting`` is the (profession, employer id) of everyone waitlisted, read if not given."""
+    ``waiting`` holds the (profession, employer id) of the people waitlisted, read if not given."""
     if not state.can_seat(profession, employer_id):
         return False
     if offer_deadline(run, now) is not None:
@@ -140,12 +140,12 @@ def register(
             # The clock is read once the lock is held, so waitlist times follow the lock's order.
             now = now or timezone.now()
             if state is None:
-                roster = load_roster(run, now)
+                roster = load_roster(run, now, user.pk)
                 if roster.needs_refresh(offer_deadline(run, now) is not None):
                     refresh(run, now)
-                    roster = load_roster(run, now)
+                    roster = load_roster(run, now, user.pk)
                 state, waiting = roster.state, roster.waiting
-                already = user.pk in roster.registered
+                already = roster.user_registered
             else:
                 waiting = already = None
             check_eligible(
