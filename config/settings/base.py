@@ -403,10 +403,12 @@ MEETING_LINK_LEAD_MINUTES = int(os.environ.get("MEETING_LINK_LEAD_MINUTES", "60"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"skip_conflicts": {"()": "common.log_filters.SkipConflicts"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["skip_conflicts"]},
         # Wagtail logs every page action and django-tasks every task at INFO; the audit log
         # in the admin keeps those, so the console shows warnings only.
         "wagtail": {"level": "WARNING"},

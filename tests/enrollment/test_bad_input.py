@@ -59,6 +59,18 @@ def test_cancelled_run_refuses_registration(logged_in, run_factory):
     assert not Registration.objects.exists()
 
 
+def test_a_refusal_is_not_logged_as_a_server_warning_but_a_missing_run_is(
+    logged_in, run_factory, caplog
+):
+    run = run_factory(status=RunStatus.CANCELLED)
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert _post(logged_in, run.pk).status_code == 409
+        assert not [r for r in caplog.records if r.name == "django.request"]
+        assert _post(logged_in, run.pk + 1000).status_code == 404
+        [warning] = [r for r in caplog.records if r.name == "django.request"]
+    assert warning.status_code == 404
+
+
 def test_closed_registration_window(logged_in, run_factory):
     run = run_factory(registration_closes_at=timezone.now() - timedelta(hours=1))
     response = _post(logged_in, run.pk)
