@@ -15,6 +15,7 @@ import html
 from decimal import Decimal
 
 from django import template
+from django.conf import settings
 from django.template.defaultfilters import add
 from django.utils import numberformat
 from django.utils.formats import get_format, localize
@@ -34,13 +35,22 @@ class Cells:
 
     def __init__(self, use_l10n=True):
         self.use_l10n = use_l10n
+        # Integers are their digits unless the locale groups them (numberformat.format's
+        # fast path, taken here without the call); never so with use_l10n=False.
+        self.plain_integers = True
         if use_l10n:
             lang = get_language()
             self.decimal_separator = get_format("DECIMAL_SEPARATOR", lang, use_l10n=True)
             self.grouping = get_format("NUMBER_GROUPING", lang, use_l10n=True)
             self.thousand_separator = get_format("THOUSAND_SEPARATOR", lang, use_l10n=True)
+            self.plain_integers = not (settings.USE_THOUSAND_SEPARATOR and self.grouping != 0)
 
     def __call__(self, value):
+        kind = type(value)
+        if kind is int and self.plain_integers:
+            return str(value)
+        if kind is str:
+            return html.escape(value)
         if isinstance(value, str):
             return str(value) if isinstance(value, SafeData) else html.escape(value)
         if isinstance(value, NUMBERS) and not isinstance(value, bool):
