@@ -32,14 +32,13 @@ from .services import (
     DIMENSIONS,
     PERIODS,
     Filters,
-    participation,
+    national_figures,
     provider_runs,
     series_from,
     share_is_safe,
     suppress,
     trend,
 )
-from .services import therapist_share as share_rows
 
 SHARE_HIDDEN = "–"
 
@@ -95,8 +94,7 @@ def national(request):
     period = params.get("period") if params.get("period") in PERIODS else "quarter"
     per = params.get("per") if params.get("per") in ("county", "course") else "county"
     filters = _filters(params)
-    rows = participation(filters, by=by, period=period)
-    breakdown = share_rows(filters, period=period, per=per)
+    rows, breakdown = national_figures(filters, by=by, period=period, per=per)
     series = series_from(breakdown, period)
     target = ReportSettings.load(request_or_site=request).therapist_share_target
     shown = [
