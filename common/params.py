@@ -21,6 +21,12 @@ def safe_int(value, *, maximum=MAX_ID):
     return number if number <= maximum else None
 
 
+def safe_year(value):
+    """A year a date can hold and a report can mean (1900..9999), or None: no filter."""
+    year = safe_int(value, maximum=9999)
+    return year if year is not None and year >= 1900 else None
+
+
 def safe_ints(values, *, maximum=MAX_ID):
     """The values of a list parameter that are safe ints (others dropped)."""
     return [n for n in (safe_int(v, maximum=maximum) for v in values) if n is not None]

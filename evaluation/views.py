@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from cms.localisation import originals
 from cms.models import ResourceCentrePage
+from common.params import safe_int, safe_year
 from common.spreadsheets import spreadsheet_response
 from courses.models import CoursePage, CourseRun
 from courses.permissions import organised_run, organised_runs
@@ -123,16 +124,8 @@ def _round(params):
     return value if value in EvaluationKind.values else EvaluationKind.COURSE
 
 
-def _year(value):
-    return int(value) if str(value or "").isdigit() and len(str(value)) == 4 else None
-
-
-def _int(value):
-    return int(value) if str(value or "").isdigit() else None
-
-
 def _period_filter(runs, params):
-    year_from, year_to = _year(params.get("year_from")), _year(params.get("year_to"))
+    year_from, year_to = safe_year(params.get("year_from")), safe_year(params.get("year_to"))
     if year_from:
         runs = runs.filter(starts_on__gte=date(year_from, 1, 1))
     if year_to:
@@ -146,8 +139,8 @@ def provider_report(request):
         raise PermissionDenied
     params = request.GET
     runs = _period_filter(organised_runs(request.user), params)
-    course = _int(params.get("course"))
-    run = _int(params.get("run"))
+    course = safe_int(params.get("course"))
+    run = safe_int(params.get("run"))
     if course:
         runs = runs.filter(course_id=course)
     if run:
@@ -183,7 +176,7 @@ def national_report(request):
         raise PermissionDenied
     params = request.GET
     runs = _period_filter(CourseRun.objects.all(), params)
-    provider = _int(params.get("provider"))
+    provider = safe_int(params.get("provider"))
     if provider:
         path = (
             originals(ResourceCentrePage.objects.filter(pk=provider))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from cms.localisation import originals
 from cms.models import ResourceCentrePage
-from common.params import safe_int
+from common.params import safe_int, safe_year
 from common.spreadsheets import spreadsheet_response
 from courses.models import CoursePage
 from courses.permissions import organised_runs
@@ -43,33 +43,23 @@ from .services import (
 SHARE_HIDDEN = "–"
 
 
-def _int(value):
-    return safe_int(value)
-
-
-def _year(value):
-    """A year a date can hold and a report can mean; anything else is no filter."""
-    year = safe_int(value, maximum=9999)
-    return year if year is not None and year >= 1900 else None
-
-
 def _filters(params):
     return Filters(
-        year_from=_year(params.get("year_from")),
-        year_to=_year(params.get("year_to")),
+        year_from=safe_year(params.get("year_from")),
+        year_to=safe_year(params.get("year_to")),
         profession=params.get("profession")
         if params.get("profession") in Profession.values
         else "",
         provider=(
-            originals(ResourceCentrePage.objects.filter(pk=_int(params.get("provider"))))
+            originals(ResourceCentrePage.objects.filter(pk=safe_int(params.get("provider"))))
             .values_list("path", flat=True)
             .first()
             or ""
         )
-        if _int(params.get("provider"))
+        if safe_int(params.get("provider"))
         else "",
-        county=_int(params.get("county")),
-        course=_int(params.get("course")),
+        county=safe_int(params.get("county")),
+        course=safe_int(params.get("course")),
     )
 
 

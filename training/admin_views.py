@@ -29,10 +29,6 @@ from .services.readiness import DIMENSIONS, aggregate, county_choices, readiness
 CERTIFICATE_PERMISSION = "training.change_packagecompletion"
 
 
-def _int(value):
-    return safe_int(value)
-
-
 def readiness_report(request):
     scope = readiness_scope(request.user)
     if scope is None:
@@ -41,7 +37,7 @@ def readiness_report(request):
     by = params.get("by") if params.get("by") in DIMENSIONS else "recipient"
     programme = params.get("programme") if params.get("programme") in Programme.values else ""
     counties = county_choices(scope)
-    county = _int(params.get("county"))
+    county = safe_int(params.get("county"))
     if county is not None and county not in {pk for pk, _name in counties}:
         messages.error(request, _("Choose a county from the list."))
         county = None

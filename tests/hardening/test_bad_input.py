@@ -89,3 +89,14 @@ def test_absurd_years_in_the_national_report_are_ignored(client, superuser, site
     client.force_login(superuser)
     url = "/admin/reports/participation/"
     assert client.get(url, {"year_from": year, "year_to": year}).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", HUGE, "-3", "2026x"])
+@pytest.mark.parametrize(
+    "url", ["/admin/reports/evaluations/", "/admin/reports/evaluations/national/"]
+)
+def test_odd_numbers_in_the_evaluation_reports_are_ignored(client, superuser, site, url, value):
+    """Digits of other scripts pass str.isdigit() but not int(): they were a 500."""
+    client.force_login(superuser)
+    params = {"year_from": value, "year_to": value, "course": value, "run": value}
+    assert client.get(url, {**params, "provider": value}).status_code == 200
