@@ -228,7 +228,11 @@ def send_due(batch_size=BATCH_SIZE, on_burst=None):
 
 def _send_batch(ids):
     messages = list(OutgoingMessage.objects.filter(pk__in=ids).order_by("pk"))
-    composers.prefetch(messages)
+    with composers.batch(messages):
+        return _send_messages(messages)
+
+
+def _send_messages(messages):
     smtp = None
     unreachable = None  # the error of a failed connect: the rest of the batch waits too
     retry_at, done = [], []
