@@ -37,8 +37,10 @@ def address(address):
     return sanitize_address(address, "utf-8")
 
 
+@functools.lru_cache(maxsize=512)
 def _header(value):
-    """A header value: as is when it is short ASCII, else RFC 2047 encoded words."""
+    """A header value: as is when it is short ASCII, else RFC 2047 encoded words. Cached: a
+    batch mostly repeats one subject (a run's, in one or two languages)."""
     value = " ".join(value.split())  # no line breaks may reach a header
     if value.isascii() and len(value) < 900:
         return value
@@ -49,7 +51,7 @@ def _body(text, content_type, extra=""):
     """(headers, body) of a text part: 8bit, or quoted-printable for lines over the limit."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     encoded = text.encode("utf-8")
-    if any(len(line) > LINE_LIMIT for line in encoded.split(b"\n")):
+    if len(encoded) > LINE_LIMIT and max(map(len, encoded.split(b"\n"))) > LINE_LIMIT:
         body = _qp.body_encode(text).replace("\r\n", "\n").replace("\n", "\r\n")
         encoding = "quoted-printable"
     else:
