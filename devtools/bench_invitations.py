@@ -119,6 +119,7 @@ class Round:
     enqueued: float  # enqueueing and commit
     first: float  # from the commit until the first email arrived
     worker_cpu: float  # CPU seconds of the worker's process tree
+    busy: float  # the share of the machine's CPU time in use (by anyone) during end to end
     received: int
     sent: int  # marked sent
     size: int  # bytes of one message
@@ -126,6 +127,13 @@ class Round:
     @property
     def ratio(self):
         return self.end_to_end / self.plain
+
+
+def _cpu_times():
+    """(idle, total) jiffies of the whole machine, from /proc/stat."""
+    with open("/proc/stat") as handle:
+        values = [int(x) for x in handle.readline().split()[1:]]
+    return values[3] + values[4], sum(values)
 
 
 def _round(course, count, smtp, baseline, worker_pid):
@@ -136,6 +144,7 @@ def _round(course, count, smtp, baseline, worker_pid):
         smtp.clear()
         baseline.clear()
         cpu_before = tree_cpu_seconds({"worker": worker_pid})["worker"]
+        machine_before = _cpu_times()
         # 1. End to end: enqueue as registering does; the worker renders and sends.
         start = time.perf_counter()
         with transaction.atomic(), collect(), batched():
@@ -149,6 +158,7 @@ def _round(course, count, smtp, baseline, worker_pid):
         while smtp.count() < count and time.monotonic() < deadline:
             time.sleep(0.02)
         received = list(smtp.received)
+        machine_after = _cpu_times()
         # The last group is marked sent just after its SMTP reply: wait for it before counting.
         sent = 0
         while time.monotonic() < deadline:
@@ -176,6 +186,8 @@ def _round(course, count, smtp, baseline, worker_pid):
         enqueued=committed - start,
         first=received[0][0] - committed if received else float("inf"),
         worker_cpu=worker_cpu,
+        busy=1
+        - (machine_after[0] - machine_before[0]) / max(machine_after[1] - machine_before[1], 1),
         received=len(received),
         sent=sent,
         size=len(sample),
@@ -208,6 +220,7 @@ def bench_invitations(stdout, count=1000, rounds=5):
                 f"{result.enqueued:.2f} s, first email {result.first:.2f} s after commit), "
                 f"smtplib {result.plain:5.2f} s, ratio {result.ratio:.2f}x; worker CPU "
                 f"{result.worker_cpu / max(result.received, 1) * 1000:.2f} ms/message; "
+                f"machine {result.busy:.0%} busy; "
                 f"{result.received} received, {result.sent} marked sent"
             )
     ratios = sorted(r.ratio for r in results)
