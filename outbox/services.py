@@ -303,7 +303,9 @@ def _mark_sent(messages):
         + [m.pk]
         for m in messages
     ]
-    with connection.cursor() as cursor:
+    # One transaction: in autocommit every row would be a commit of its own, each waiting
+    # for its WAL flush.
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, rows)
     messages.clear()
 
