@@ -6,7 +6,7 @@ Invariants:
   is rendered there. After commit the worker is asked to send; if the broker is unreachable the
   row stays queued and the sweep sends it;
 - the worker renders each message at delivery, from the current state (``composers``), and
-  sends due messages in batches over one SMTP connection;
+  sends due messages in batches, over one SMTP connection for as long as it finds due ones;
 - a message is claimed (``sending``, with a lease) in its own short transaction before it is
   sent, and marked sent right after, in groups of at most ``SENT_FLUSH``, so no transaction or
   lock is held while talking to the SMTP server; a worker that dies mid-batch leaves claimed
@@ -213,27 +213,53 @@ def claim(limit, now):
     return ids
 
 
+class _Connection:
+    """The SMTP connection of one ``send_due`` run: opened for its first message, kept across
+    its batches, dropped when an error leaves it unusable (the next message opens another)."""
+
+    def __init__(self):
+        self.backend = None
+
+    def get(self):
+        if self.backend is None:
+            backend = get_connection()
+            backend.open()
+            self.backend = backend
+        return self.backend
+
+    def close(self):
+        if self.backend is not None:
+            backend, self.backend = self.backend, None
+            try:
+                backend.close()
+            except (smtplib.SMTPException, OSError):  # sent is sent: QUIT failing changes nothing
+                logger.warning("Closing the SMTP connection failed", exc_info=True)
+
+
 def send_due(batch_size=BATCH_SIZE, on_burst=None):
-    """Send every due message, a batch at a time. Returns how many were sent. When the first
-    batch is full (a burst), ``on_burst`` is called once: the task uses it to ask another
-    worker process to help, which claims other rows (SKIP LOCKED)."""
+    """Send every due message, a batch at a time, over one SMTP connection. Returns how many
+    were sent. When the first batch is full (a burst), ``on_burst`` is called once: the task
+    uses it to ask another worker process to help, which claims other rows (SKIP LOCKED)."""
     sent = 0
-    while ids := claim(batch_size, timezone.now()):
-        if on_burst is not None and len(ids) == batch_size:
-            on_burst()
-            on_burst = None
-        sent += _send_batch(ids)
+    smtp = _Connection()
+    try:
+        while ids := claim(batch_size, timezone.now()):
+            if on_burst is not None and len(ids) == batch_size:
+                on_burst()
+                on_burst = None
+            sent += _send_batch(ids, smtp)
+    finally:
+        smtp.close()
     return sent
 
 
-def _send_batch(ids):
+def _send_batch(ids, smtp):
     messages = list(OutgoingMessage.objects.filter(pk__in=ids).order_by("pk"))
     with composers.batch(messages):
-        return _send_messages(messages)
+        return _send_messages(messages, smtp)
 
 
-def _send_messages(messages):
-    smtp = None
+def _send_messages(messages, smtp):
     unreachable = None  # the error of a failed connect: the rest of the batch waits too
     retry_at, done = [], []
     sent = 0
@@ -251,19 +277,16 @@ def _send_messages(messages):
             retry_at.append(_failed(message, unreachable))
             continue
         try:
-            if smtp is None:
-                smtp = get_connection()
-                try:
-                    smtp.open()
-                except (smtplib.SMTPException, OSError) as exc:
-                    unreachable, smtp = exc, None
-                    raise
-            _send(smtp, message, composition)
+            try:
+                backend = smtp.get()
+            except (smtplib.SMTPException, OSError) as exc:
+                unreachable = exc
+                raise
+            _send(backend, message, composition)
         except (smtplib.SMTPException, OSError) as exc:
             retry_at.append(_failed(message, exc))
-            if smtp is not None and _connection_lost(exc):
+            if unreachable is None and _connection_lost(exc):
                 smtp.close()
-                smtp = None
         else:
             message.status, message.sent_at = MessageStatus.SENT, timezone.now()
             message.subject, message.body_text = composition.subject[:300], composition.text
@@ -276,8 +299,6 @@ def _send_messages(messages):
             if len(done) >= SENT_FLUSH:
                 _mark_sent(done)
     _mark_sent(done)
-    if smtp is not None:
-        smtp.close()
     retry_at = [at for at in retry_at if at is not None]
     if retry_at:
         _schedule_retry(min(retry_at))
