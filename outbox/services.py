@@ -200,17 +200,39 @@ def due_q(now):
 
 def claim(limit, now):
     """Mark up to ``limit`` due messages as being sent by this worker; returns their ids."""
-    lease = timedelta(seconds=getattr(settings, "OUTBOX_LEASE_SECONDS", 300))
+    return [message.pk for message in claim_messages(limit, now)]
+
+
+def claim_messages(limit, now):
+    """Mark up to ``limit`` due messages as being sent by this worker (``sending``, a lease,
+    one more attempt) and return them, oldest first. On PostgreSQL in one statement (UPDATE
+    of the rows a SKIP LOCKED subquery picks, RETURNING them); elsewhere in a transaction."""
+    lease_until = now + timedelta(seconds=getattr(settings, "OUTBOX_LEASE_SECONDS", 300))
+    due = OutgoingMessage.objects.filter(due_q(now)).order_by("pk")
+    if connection.vendor == "postgresql":
+        meta = OutgoingMessage._meta
+        quote = connection.ops.quote_name
+        table, pk = quote(meta.db_table), quote(meta.pk.column)
+        status, lease, attempts = (
+            quote(meta.get_field(name).column) for name in ("status", "lease_until", "attempts")
+        )
+        picked, params = due.values("pk")[:limit].query.sql_with_params()
+        # Identifiers from the model's metadata, quoted; the values go as parameters.
+        sql = (
+            f"UPDATE {table} SET {status} = %s, {lease} = %s, {attempts} = {attempts} + 1 "  # noqa: S608
+            f"WHERE {pk} IN ({picked} FOR UPDATE SKIP LOCKED) RETURNING *"
+        )
+        claimed = OutgoingMessage.objects.raw(sql, [MessageStatus.SENDING, lease_until, *params])
+        return sorted(claimed, key=lambda message: message.pk)
     with transaction.atomic():
-        rows = OutgoingMessage.objects.filter(due_q(now)).order_by("pk")
         if connection.features.has_select_for_update_skip_locked:
-            rows = rows.select_for_update(skip_locked=True)
-        ids = list(rows.values_list("pk", flat=True)[:limit])
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:limit])
         if ids:
             OutgoingMessage.objects.filter(pk__in=ids).update(
-                status=MessageStatus.SENDING, lease_until=now + lease, attempts=F("attempts") + 1
+                status=MessageStatus.SENDING, lease_until=lease_until, attempts=F("attempts") + 1
             )
-    return ids
+    return list(OutgoingMessage.objects.filter(pk__in=ids).order_by("pk")) if ids else []
 
 
 class _Connection:
@@ -243,18 +265,17 @@ def send_due(batch_size=BATCH_SIZE, on_burst=None):
     sent = 0
     smtp = _Connection()
     try:
-        while ids := claim(batch_size, timezone.now()):
-            if on_burst is not None and len(ids) == batch_size:
+        while messages := claim_messages(batch_size, timezone.now()):
+            if on_burst is not None and len(messages) == batch_size:
                 on_burst()
                 on_burst = None
-            sent += _send_batch(ids, smtp)
+            sent += _send_batch(messages, smtp)
     finally:
         smtp.close()
     return sent
 
 
-def _send_batch(ids, smtp):
-    messages = list(OutgoingMessage.objects.filter(pk__in=ids).order_by("pk"))
+def _send_batch(messages, smtp):
     with composers.batch(messages):
         return _send_messages(messages, smtp)
 
