@@ -15,6 +15,7 @@ handled here (``supports`` says so) and go through Django's builder.
 """
 
 import functools
+import re
 import secrets
 from email import charset as email_charset
 from email.header import Header
@@ -32,8 +33,19 @@ def supports(composition):
     return not composition.attachments
 
 
-@functools.cache
+# A bare ASCII address of dot-atoms (RFC 5322 3.4.1): what sanitize_address gives back as is.
+_PLAIN = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+)
+
+
+@functools.lru_cache(maxsize=4096)
 def address(address):
+    """The address as it goes in a header and the envelope. Most are bare ASCII addresses,
+    unique per message, which Django's parser would return unchanged at some cost."""
+    if _PLAIN.fullmatch(address):
+        return address
     return sanitize_address(address, "utf-8")
 
 
