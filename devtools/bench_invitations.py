@@ -226,9 +226,17 @@ def bench_invitations(stdout, count=1000, rounds=5):
     ratios = sorted(r.ratio for r in results)
     median = statistics.median(ratios)
     sample = results[-1]
+    end_to_end = statistics.median(r.end_to_end for r in results)
+    plain = statistics.median(r.plain for r in results)
     stdout.write(
         f"  median ratio end to end / smtplib over {len(results)} rounds: {median:.2f}x "
         f"(min {ratios[0]:.2f}x, max {ratios[-1]:.2f}x; target: at most 2x; "
         f"{sample.size / 1024:.1f} KB per message)"
+    )
+    stdout.write(
+        f"  medians: end to end {end_to_end:.2f} s, smtplib {plain:.2f} s, their ratio "
+        f"{end_to_end / plain:.2f}x; worker CPU "
+        f"{statistics.median(r.worker_cpu / max(r.received, 1) for r in results) * 1000:.2f} "
+        "ms/message"
     )
     return median
