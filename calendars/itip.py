@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from courses.ical import TZID, new_calendar
+from outbox.composers import memo
 
 REQUEST, CANCEL = "REQUEST", "CANCEL"
 
@@ -87,15 +88,8 @@ def _fold(line):
     return "\r\n ".join(lines) + "\r\n"
 
 
-def _local(moment):
-    return timezone.localtime(moment, timezone.get_default_timezone()).strftime("%Y%m%dT%H%M%S")
-
-
-def _event(entry, registration, method, provider_name, now):
-    """The VEVENT's text, written directly: icalendar's serialiser cost more per invitation
-    than the email around it. Parsed back by icalendar and vobject in the tests."""
-    run = registration.run
-    user = registration.user
+def _description(run, entry, provider_name):
+    """The DESCRIPTION line, folded: the same for every participant's entry of one session."""
     base = settings.SITE_BASE_URL
     lines = [f"{provider_name}: {run.course.title}"]
     if label := session_label(run, entry):
@@ -107,23 +101,67 @@ def _event(entry, registration, method, provider_name, now):
         f"{course_page}: {course_url}",
         f"{my_courses}: {base}{reverse('my_courses')}",
     ]
-    attendee = _param(user.get_full_name() or user.email)
-    properties = [  # in the order icalendar writes them
-        f"SUMMARY:{_text(entry.summary)}",
-        f"DTSTART;TZID={TZID}:{_local(entry.starts_at)}",
-        f"DTEND;TZID={TZID}:{_local(entry.ends_at)}",
-        f"DTSTAMP:{now.astimezone(UTC):%Y%m%dT%H%M%SZ}",
-        f"UID:{entry.uid}",
-        f"SEQUENCE:{entry.sequence}",
-        f"ATTENDEE;CN={attendee};PARTSTAT=ACCEPTED;ROLE=REQ-PARTICIPANT;RSVP=FALSE"
-        f":mailto:{user.email}",
-        f"DESCRIPTION:{_text(chr(10).join(lines))}",
-        *([f"LOCATION:{_text(entry.location)}"] if entry.location else []),
-        f"ORGANIZER;CN={_param(provider_name)}:mailto:{organizer_address()}",
-        f"STATUS:{'CANCELLED' if method == CANCEL else 'CONFIRMED'}",
-        "TRANSP:OPAQUE",
+    return _fold(f"DESCRIPTION:{_text(chr(10).join(lines))}")
+
+
+@functools.lru_cache(maxsize=1024)
+def _line(name, value):
+    """A property with a TEXT value, folded (summaries and places repeat within a run)."""
+    return _fold(f"{name}:{_text(value)}")
+
+
+@functools.lru_cache(maxsize=1024)
+def _times(starts_at, ends_at, zone):
+    local = [
+        timezone.localtime(moment, zone).strftime("%Y%m%dT%H%M%S")
+        for moment in (starts_at, ends_at)
     ]
-    return "BEGIN:VEVENT\r\n" + "".join(map(_fold, properties)) + "END:VEVENT\r\n"
+    return _fold(f"DTSTART;TZID={TZID}:{local[0]}") + _fold(f"DTEND;TZID={TZID}:{local[1]}")
+
+
+def _event(entry, registration, method, provider_name, now):
+    """The VEVENT's text, written directly: icalendar's serialiser cost more per invitation
+    than the email around it. Parsed back by icalendar and vobject in the tests. Within an
+    outbox batch, the description (run, session, language) is written once per session."""
+    run = registration.run
+    user = registration.user
+    description = memo(
+        (
+            "itip-description",
+            run.pk,
+            entry.session_id,
+            provider_name,
+            getattr(run, "course_url", None),
+            translation.get_language(),
+        ),
+        lambda: _description(run, entry, provider_name),
+    )
+    attendee = _param(user.get_full_name() or user.email)
+    return "".join(
+        [  # the properties in the order icalendar writes them
+            "BEGIN:VEVENT\r\n",
+            _line("SUMMARY", entry.summary),
+            _times(entry.starts_at, entry.ends_at, timezone.get_default_timezone()),
+            f"DTSTAMP:{now.astimezone(UTC):%Y%m%dT%H%M%SZ}\r\n",
+            _fold(f"UID:{entry.uid}"),
+            f"SEQUENCE:{entry.sequence}\r\n",
+            _fold(
+                f"ATTENDEE;CN={attendee};PARTSTAT=ACCEPTED;ROLE=REQ-PARTICIPANT;RSVP=FALSE"
+                f":mailto:{user.email}"
+            ),
+            description,
+            _line("LOCATION", entry.location) if entry.location else "",
+            _organizer(provider_name, organizer_address()),
+            f"STATUS:{'CANCELLED' if method == CANCEL else 'CONFIRMED'}\r\n",
+            "TRANSP:OPAQUE\r\n",
+            "END:VEVENT\r\n",
+        ]
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _organizer(provider_name, address):
+    return _fold(f"ORGANIZER;CN={_param(provider_name)}:mailto:{address}")
 
 
 @functools.cache

@@ -60,6 +60,10 @@ class SMTPSink:
         with self.lock:
             return len(self.received)
 
+    def clear(self):
+        with self.lock:
+            self.received = []
+
 
 def database_url():
     s = connection.settings_dict

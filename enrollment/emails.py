@@ -12,15 +12,18 @@ from django.utils import translation
 
 from courses.models import CourseRun, CourseSession, attach_providers
 from organisations.models import Invitation, Organisation
-from outbox.composers import Composer, Superseded
+from outbox.composers import Composer, Superseded, memo
 
 from .models import Registration, RegistrationStatus
 from .services.waitlist import offer_token, position
 
 
 def site_url(name, *args, language="nb"):
-    with translation.override(language):
-        return settings.SITE_BASE_URL + reverse(name, args=args)
+    def build():
+        with translation.override(language):
+            return settings.SITE_BASE_URL + reverse(name, args=args)
+
+    return memo(("site_url", name, args, language), build)
 
 
 def registrations_for(messages):

@@ -6,8 +6,14 @@ from the current state (``context``). Apps above the sender may register a ``Par
 template to add to the composed email, as calendars adds the first session's invitation to a
 confirmation. The outbox itself knows no app: it renders ``<template>_subject.txt``, ``.txt``
 and ``.html`` in the message's language with whatever context the composer gives.
+
+Within a batch (``batch``), ``memo`` keeps what is the same for many of its messages (the
+block about a run, rendered once per run and language): the batch reads the current state once,
+so every message of it says the same, and the next batch reads it again.
 """
 
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -57,6 +63,7 @@ class Part:
 
 _composers = {}
 _parts = {}
+_local = threading.local()
 
 
 def register(template_prefix, composer):
@@ -89,6 +96,32 @@ def render_message(template, context, language):
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     return Composition(subject=subject, text=text, html=html)
+
+
+@contextmanager
+def batch(messages):
+    """Compose ``messages`` in the block: ``prefetch`` them, and let ``memo`` keep values
+    until the block ends."""
+    outer = getattr(_local, "memo", None)
+    _local.memo = {}
+    try:
+        prefetch(messages)
+        yield
+    finally:
+        _local.memo = outer
+
+
+def memo(key, compute):
+    """``compute()``, once per ``key`` within a batch (every time outside one). The key must
+    name everything the value depends on (a run's id, the language, ...)."""
+    values = getattr(_local, "memo", None)
+    if values is None:
+        return compute()
+    try:
+        return values[key]
+    except KeyError:
+        value = values[key] = compute()
+        return value
 
 
 def prefetch(messages):

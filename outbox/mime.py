@@ -15,6 +15,7 @@ handled here (``supports`` says so) and go through Django's builder.
 """
 
 import functools
+import re
 import secrets
 from email import charset as email_charset
 from email.header import Header
@@ -32,13 +33,26 @@ def supports(composition):
     return not composition.attachments
 
 
-@functools.cache
+# A bare ASCII address of dot-atoms (RFC 5322 3.4.1): what sanitize_address gives back as is.
+_PLAIN = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+)
+
+
+@functools.lru_cache(maxsize=4096)
 def address(address):
+    """The address as it goes in a header and the envelope. Most are bare ASCII addresses,
+    unique per message, which Django's parser would return unchanged at some cost."""
+    if _PLAIN.fullmatch(address):
+        return address
     return sanitize_address(address, "utf-8")
 
 
+@functools.lru_cache(maxsize=512)
 def _header(value):
-    """A header value: as is when it is short ASCII, else RFC 2047 encoded words."""
+    """A header value: as is when it is short ASCII, else RFC 2047 encoded words. Cached: a
+    batch mostly repeats one subject (a run's, in one or two languages)."""
     value = " ".join(value.split())  # no line breaks may reach a header
     if value.isascii() and len(value) < 900:
         return value
@@ -49,7 +63,7 @@ def _body(text, content_type, extra=""):
     """(headers, body) of a text part: 8bit, or quoted-printable for lines over the limit."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     encoded = text.encode("utf-8")
-    if any(len(line) > LINE_LIMIT for line in encoded.split(b"\n")):
+    if len(encoded) > LINE_LIMIT and max(map(len, encoded.split(b"\n"))) > LINE_LIMIT:
         body = _qp.body_encode(text).replace("\r\n", "\n").replace("\n", "\r\n")
         encoding = "quoted-printable"
     else:

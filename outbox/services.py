@@ -6,7 +6,7 @@ Invariants:
   is rendered there. After commit the worker is asked to send; if the broker is unreachable the
   row stays queued and the sweep sends it;
 - the worker renders each message at delivery, from the current state (``composers``), and
-  sends due messages in batches over one SMTP connection;
+  sends due messages in batches, over one SMTP connection for as long as it finds due ones;
 - a message is claimed (``sending``, with a lease) in its own short transaction before it is
   sent, and marked sent right after, in groups of at most ``SENT_FLUSH``, so no transaction or
   lock is held while talking to the SMTP server; a worker that dies mid-batch leaves claimed
@@ -200,36 +200,87 @@ def due_q(now):
 
 def claim(limit, now):
     """Mark up to ``limit`` due messages as being sent by this worker; returns their ids."""
-    lease = timedelta(seconds=getattr(settings, "OUTBOX_LEASE_SECONDS", 300))
+    return [message.pk for message in claim_messages(limit, now)]
+
+
+def claim_messages(limit, now):
+    """Mark up to ``limit`` due messages as being sent by this worker (``sending``, a lease,
+    one more attempt) and return them, oldest first. On PostgreSQL in one statement (UPDATE
+    of the rows a SKIP LOCKED subquery picks, RETURNING them); elsewhere in a transaction."""
+    lease_until = now + timedelta(seconds=getattr(settings, "OUTBOX_LEASE_SECONDS", 300))
+    due = OutgoingMessage.objects.filter(due_q(now)).order_by("pk")
+    if connection.vendor == "postgresql":
+        meta = OutgoingMessage._meta
+        quote = connection.ops.quote_name
+        table, pk = quote(meta.db_table), quote(meta.pk.column)
+        status, lease, attempts = (
+            quote(meta.get_field(name).column) for name in ("status", "lease_until", "attempts")
+        )
+        picked, params = due.values("pk")[:limit].query.sql_with_params()
+        # Identifiers from the model's metadata, quoted; the values go as parameters.
+        sql = (
+            f"UPDATE {table} SET {status} = %s, {lease} = %s, {attempts} = {attempts} + 1 "  # noqa: S608
+            f"WHERE {pk} IN ({picked} FOR UPDATE SKIP LOCKED) RETURNING *"
+        )
+        claimed = OutgoingMessage.objects.raw(sql, [MessageStatus.SENDING, lease_until, *params])
+        return sorted(claimed, key=lambda message: message.pk)
     with transaction.atomic():
-        rows = OutgoingMessage.objects.filter(due_q(now)).order_by("pk")
         if connection.features.has_select_for_update_skip_locked:
-            rows = rows.select_for_update(skip_locked=True)
-        ids = list(rows.values_list("pk", flat=True)[:limit])
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:limit])
         if ids:
             OutgoingMessage.objects.filter(pk__in=ids).update(
-                status=MessageStatus.SENDING, lease_until=now + lease, attempts=F("attempts") + 1
+                status=MessageStatus.SENDING, lease_until=lease_until, attempts=F("attempts") + 1
             )
-    return ids
+    return list(OutgoingMessage.objects.filter(pk__in=ids).order_by("pk")) if ids else []
+
+
+class _Connection:
+    """The SMTP connection of one ``send_due`` run: opened for its first message, kept across
+    its batches, dropped when an error leaves it unusable (the next message opens another)."""
+
+    def __init__(self):
+        self.backend = None
+
+    def get(self):
+        if self.backend is None:
+            backend = get_connection()
+            backend.open()
+            self.backend = backend
+        return self.backend
+
+    def close(self):
+        if self.backend is not None:
+            backend, self.backend = self.backend, None
+            try:
+                backend.close()
+            except (smtplib.SMTPException, OSError):  # sent is sent: QUIT failing changes nothing
+                logger.warning("Closing the SMTP connection failed", exc_info=True)
 
 
 def send_due(batch_size=BATCH_SIZE, on_burst=None):
-    """Send every due message, a batch at a time. Returns how many were sent. When the first
-    batch is full (a burst), ``on_burst`` is called once: the task uses it to ask another
-    worker process to help, which claims other rows (SKIP LOCKED)."""
+    """Send every due message, a batch at a time, over one SMTP connection. Returns how many
+    were sent. When the first batch is full (a burst), ``on_burst`` is called once: the task
+    uses it to ask another worker process to help, which claims other rows (SKIP LOCKED)."""
     sent = 0
-    while ids := claim(batch_size, timezone.now()):
-        if on_burst is not None and len(ids) == batch_size:
-            on_burst()
-            on_burst = None
-        sent += _send_batch(ids)
+    smtp = _Connection()
+    try:
+        while messages := claim_messages(batch_size, timezone.now()):
+            if on_burst is not None and len(messages) == batch_size:
+                on_burst()
+                on_burst = None
+            sent += _send_batch(messages, smtp)
+    finally:
+        smtp.close()
     return sent
 
 
-def _send_batch(ids):
-    messages = list(OutgoingMessage.objects.filter(pk__in=ids).order_by("pk"))
-    composers.prefetch(messages)
-    smtp = None
+def _send_batch(messages, smtp):
+    with composers.batch(messages):
+        return _send_messages(messages, smtp)
+
+
+def _send_messages(messages, smtp):
     unreachable = None  # the error of a failed connect: the rest of the batch waits too
     retry_at, done = [], []
     sent = 0
@@ -247,19 +298,16 @@ def _send_batch(ids):
             retry_at.append(_failed(message, unreachable))
             continue
         try:
-            if smtp is None:
-                smtp = get_connection()
-                try:
-                    smtp.open()
-                except (smtplib.SMTPException, OSError) as exc:
-                    unreachable, smtp = exc, None
-                    raise
-            _send(smtp, message, composition)
+            try:
+                backend = smtp.get()
+            except (smtplib.SMTPException, OSError) as exc:
+                unreachable = exc
+                raise
+            _send(backend, message, composition)
         except (smtplib.SMTPException, OSError) as exc:
             retry_at.append(_failed(message, exc))
-            if smtp is not None and _connection_lost(exc):
+            if unreachable is None and _connection_lost(exc):
                 smtp.close()
-                smtp = None
         else:
             message.status, message.sent_at = MessageStatus.SENT, timezone.now()
             message.subject, message.body_text = composition.subject[:300], composition.text
@@ -272,8 +320,6 @@ def _send_batch(ids):
             if len(done) >= SENT_FLUSH:
                 _mark_sent(done)
     _mark_sent(done)
-    if smtp is not None:
-        smtp.close()
     retry_at = [at for at in retry_at if at is not None]
     if retry_at:
         _schedule_retry(min(retry_at))
@@ -299,7 +345,9 @@ def _mark_sent(messages):
         + [m.pk]
         for m in messages
     ]
-    with connection.cursor() as cursor:
+    # One transaction: in autocommit every row would be a commit of its own, each waiting
+    # for its WAL flush.
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, rows)
     messages.clear()
 

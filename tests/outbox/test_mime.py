@@ -5,6 +5,7 @@ import email
 from email import policy
 
 import pytest
+from django.core.mail.message import sanitize_address
 
 from outbox import mime
 from outbox.composers import Composition
@@ -61,3 +62,22 @@ def test_same_message_as_djangos_builder(name):
 
 def test_attachments_are_left_to_django():
     assert not mime.supports(Composition(subject="s", text="t", attachments=[("a", b"", "x/y")]))
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "kari@example.no",
+        "Kari.Nordmann@Example.NO",
+        "o'brien+kurs@sub-domain.example.com",
+        "a!#$%&*/=?^_`{|}~-b@x.io",
+        "åse@example.no",
+        "Kari Ødegård <kari@example.no>",
+        "IPS-kurs <kurs@ipskurs.no>",
+        "kari@bücher.example",
+        '"kari nordmann"@example.no',
+        "kari..nordmann@example.no",
+    ],
+)
+def test_addresses_as_django_writes_them(address):
+    assert mime.address(address) == sanitize_address(address, "utf-8")

@@ -111,7 +111,7 @@ class Command(BaseCommand):
             bench_certificates(self.stdout, count=options["certificates"])
             return
         if invitations:
-            bench_invitations(self.stdout, count=invitations)
+            bench_invitations(self.stdout, count=invitations, rounds=rounds)
             return
         if spreadsheet:
             bench_spreadsheet(self.stdout, rows=spreadsheet, rounds=rounds)
