@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -88,12 +89,20 @@ def parts_for(template):
     ]
 
 
+def render_text(template_name, context):
+    """A plain-text template (a subject, a text body): rendered without HTML escaping, so a
+    course called "Arbeid & helse" reads so, not "Arbeid &amp; helse"."""
+    engine = engines["django"].engine
+    return engine.get_template(template_name).render(Context(context, autoescape=False))
+
+
 def render_message(template, context, language):
-    """Render ``<template>_subject.txt``, ``.txt`` and ``.html`` in ``language``."""
+    """Render ``<template>_subject.txt``, ``.txt`` (not HTML-escaped) and ``.html`` in
+    ``language``."""
     with translation.override(language):
         context = {"site_url": settings.SITE_BASE_URL, "language": language, **context}
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context)
+        subject = " ".join(render_text(f"{template}_subject.txt", context).split())
+        text = render_text(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     return Composition(subject=subject, text=text, html=html)
 

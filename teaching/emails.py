@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from outbox.composers import Composer, Part, Superseded
+from outbox.composers import Composer, Part, Superseded, render_text
 
 from .models import RunMessage
 from .services.materials import visible_materials
@@ -61,7 +61,7 @@ class MaterialsPart(Part):
             return
         links = [(m.display_title, settings.SITE_BASE_URL + m.document.url) for m in materials]
         context = {"materials": links}
-        text = render_to_string("teaching/email/_materials.txt", context)
+        text = render_text("teaching/email/_materials.txt", context)
         composition.text = f"{composition.text.rstrip()}\n\n{text}"
         if composition.html:
             html = render_to_string("teaching/email/_materials.html", context)

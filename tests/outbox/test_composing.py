@@ -97,3 +97,15 @@ def test_the_run_block_is_the_include_it_replaced(course_a, course_b, db):
                         or "&lt;oppfølging&gt;" in block
                         or (not autoescape and "<oppfølging>" in block)
                     )
+
+
+def test_plain_text_is_not_html_escaped_but_html_is(course_a, db):
+    run = make_digital_run(course_a, sessions=1, capacity=5, title="Arbeid & helse <ung>")
+    person = make_participant(first_name="Ola & Kari")
+    register(run, person)
+    send_due()
+    message = OutgoingMessage.objects.get(to=person.email, template__endswith="confirmed")
+    assert "Arbeid & helse <ung>" in message.body_text
+    assert "&amp;" not in message.body_text and "&lt;" not in message.body_text
+    assert "&amp;" not in message.subject
+    assert "Arbeid &amp; helse &lt;ung&gt;" in message.body_html
