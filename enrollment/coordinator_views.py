@@ -290,6 +290,7 @@ def org_registrations(request, pk):
     runs = (
         CourseRun.objects.filter(registrations__employer=organisation)
         .select_related("course")
+        .with_course_translation()
         .distinct()
     )
     query = request.GET.copy()

@@ -38,6 +38,7 @@ def my_runs(request):
         .with_dates()
         .filter(last_date__gte=since)
         .select_related("course")
+        .with_course_translation()
         .order_by("first_date", "pk")
     )
     return render(request, "teaching/my_runs.html", {"runs": runs})

@@ -364,3 +364,15 @@ def test_content_lang_costs_no_query(rf, course_a, english_course):
     with translation.override("nb"):
         out = template.render(Context({"a": course_a, "b": english_course}))
     assert out == '| lang="en"'
+
+
+def test_my_courses_marks_a_norwegian_course_title_nb_on_english_only(client, course_a):
+    run = make_run(course_a, capacity=3)
+    person = make_participant()
+    client.force_login(person)
+    assert client.post(f"/kurs/pamelding/{run.pk}/", {"needs": ""}).status_code == 303
+    title = run.display_title
+    english = main(html(client, "/en/min-side/kurs/"))
+    assert f'lang="nb">{title}</a>' in english
+    norwegian = main(html(client, "/min-side/kurs/"))
+    assert f">{title}</a>" in norwegian and 'lang="nb"' not in norwegian
