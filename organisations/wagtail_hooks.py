@@ -91,7 +91,11 @@ def approve_view(request, pk):
     return redirect("pending_organisations:index")
 
 
-class OrganisationIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
+class SafeExportIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
+    """A listing whose spreadsheet export neutralises formulas."""
+
+
+class OrganisationIndexView(SafeExportIndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if instance.status != OrganisationStatus.MERGED:
@@ -163,13 +167,9 @@ class LackingAgreementViewSet(OrganisationViewSet):
     export_filename = "uten-databehandleravtale"
 
 
-class AgreementIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
-    pass
-
-
 class ProcessingAgreementViewSet(ModelViewSet):
     model = ProcessingAgreement
-    index_view_class = AgreementIndexView
+    index_view_class = SafeExportIndexView
     icon = "doc-full"
     menu_label = gettext_lazy("Data processing agreements")
     list_display = ["organisation", "version", "signed_on", "signed_by", "ended_on"]
@@ -188,13 +188,9 @@ class ProcessingAgreementViewSet(ModelViewSet):
     ]
 
 
-class MembershipIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
-    pass
-
-
 class MembershipViewSet(ModelViewSet):
     model = Membership
-    index_view_class = MembershipIndexView
+    index_view_class = SafeExportIndexView
     icon = "user"
     menu_label = gettext_lazy("Memberships")
     list_display = ["user", "organisation", "role", "started_at", "ended_at"]

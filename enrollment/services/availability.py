@@ -10,6 +10,7 @@ Invariants:
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
@@ -167,11 +168,12 @@ class Roster:
         )
 
 
-def _roster_sql():
+@cache
+def _roster_sql(vendor):
     """The run's active registrations counted by status, profession, employer and whether an
     offer is still open, and whether one of them is the given person's: plain SQL that
     PostgreSQL and SQLite both run. One row per group, so the cost does not grow with the
-    number of participants."""
+    number of participants. Built once per database backend (``vendor``)."""
     meta = Registration._meta
     quote = connection.ops.quote_name
 
@@ -208,7 +210,7 @@ def load_roster(run, now, user_id=None):
         *(str(status) for status in ACTIVE_STATUSES),
     ]
     with connection.cursor() as cursor:
-        cursor.execute(_roster_sql(), params)
+        cursor.execute(_roster_sql(connection.vendor), params)
         rows = cursor.fetchall()
     for status, profession, employer_id, live, count, mine in rows:
         roster.user_registered = roster.user_registered or bool(mine)
